@@ -1,0 +1,43 @@
+# Bond Lab: `make workshop` starts the workshop, `make test` runs every test.
+# Both create .venv on first use; nothing else needs installing by hand.
+
+PYTHON ?= python3
+PORT ?= 8866
+VENV := .venv
+BIN := $(VENV)/bin
+# The kit's Voila template lives in share/jupyter, its Voila settings in etc/jupyter.
+export JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
+export JUPYTER_CONFIG_PATH := $(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
+.PHONY: workshop test bench bench-room install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+workshop: install
+	@echo ""
+	@echo "  Bond Lab is starting at  http://localhost:$(PORT)/"
+	@echo "  (first page in a few seconds; stop it with Ctrl+C)"
+	@echo ""
+	$(BIN)/voila notebooks/ --port=$(PORT) --no-browser
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python bench/bench_engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

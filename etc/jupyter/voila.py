@@ -1,0 +1,32 @@
+"""Voila settings for Bond Lab. Voila reads them through JUPYTER_CONFIG_PATH=etc/jupyter,
+which `make workshop`, the tests and Binder's `start` set.
+
+Everything a facilitator might change is an environment variable, listed in the README.
+"""
+import os
+
+from bondlab.help import shell_resources
+
+c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
+
+# The kit's template: the safety shell on every page, nothing fetched from other hosts.
+c.VoilaConfiguration.template = "kit"
+c.VoilaConfiguration.resources = shell_resources(os.environ.get("BONDLAB_EXIT_URL"))
+
+# Participants never see code or a traceback; a failing cell shows this calm line.
+c.VoilaConfiguration.strip_sources = True
+c.VoilaConfiguration.show_tracebacks = False
+c.VoilaExecutor.cell_error_instruction = (
+    "This part of the page could not be shown. The rest of the page still works; "
+    "you can reload the page, or carry on without it."
+)
+
+# One ready kernel per page, so the first page appears fast.
+c.VoilaConfiguration.preheat_kernel = True
+c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
+
+# A day-long workshop must not collect kernels of closed pages (voila #1458):
+# kernels with no page attached are shut down after 10 idle minutes.
+c.MappingKernelManager.cull_idle_timeout = 600
+c.MappingKernelManager.cull_interval = 60
+c.MappingKernelManager.cull_connected = False

@@ -1,0 +1,149 @@
+"""Every page of the workshop, in a real browser: clean, private, safe, and keyboard-usable."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from bondlab.help import load_crisis_resources
+from kit_browser import READY_JS, notebook_pages, wait_ready
+
+pytestmark = pytest.mark.browser
+PAGES = notebook_pages()
+INTERACTIVE = ("a[href], button, input, select, textarea, [role=slider], [role=button], "
+               "[role=checkbox], [role=radio], [role=tab], [contenteditable=true], [tabindex='0']")
+
+
+def open_page(page, voila, notebook, query=""):
+    page.goto(voila.page_url(notebook, query))
+    wait_ready(page)
+
+
+def test_there_are_pages():
+    assert "00_start.ipynb" in PAGES
+
+
+@pytest.mark.parametrize("notebook", PAGES)
+def test_renders_cleanly_and_privately(page, voila, notebook):
+    open_page(page, voila, notebook)
+    text = page.inner_text("body")
+    assert "Traceback" not in text and "Error" not in page.title()
+    assert page.locator("[data-mime-type='application/vnd.jupyter.error'], "
+                        "[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.watch.problems() == []
+    assert page.watch.outside_requests == []
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.title() == "Notes", "page titles stay neutral in the browser's history"
+    serious = [v["id"] for v in Axe().run(page).response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def _exit_and_go_back(page, voila, notebook, exit_action, block_kernel=False):
+    before = voila.url + "/voila/templates/kit/static/weather.html?before"
+    page.goto(before)
+    if block_kernel:  # the kernel never answers: the shell must work without it
+        page.route_web_socket("**/api/kernels/**", lambda ws: None)
+        page.goto(voila.page_url(notebook), wait_until="domcontentloaded")
+        assert not page.evaluate(READY_JS)
+    else:
+        open_page(page, voila, notebook)
+    exit_action(page)
+    page.wait_for_url(re.compile(r"/weather\.html"), timeout=10_000)
+    assert "render" not in page.url
+    page.go_back()
+    assert page.url == before, "Back must not return to the workshop page"
+
+
+@pytest.mark.parametrize("notebook", PAGES)
+@pytest.mark.parametrize("kernel", ["ready", "not ready"])
+def test_quick_exit_by_click(page, voila, notebook, kernel):
+    _exit_and_go_back(page, voila, notebook, lambda p: p.click("#kit-exit"),
+                      block_kernel=kernel == "not ready")
+
+
+@pytest.mark.parametrize("notebook", PAGES)
+@pytest.mark.parametrize("kernel", ["ready", "not ready"])
+def test_quick_exit_by_shift_three_times(page, voila, notebook, kernel):
+    def shift3(p):
+        for _ in range(3):
+            p.keyboard.press("Shift")
+    _exit_and_go_back(page, voila, notebook, shift3, block_kernel=kernel == "not ready")
+
+
+def test_two_shifts_do_not_exit(page, voila):
+    open_page(page, voila, "00_start.ipynb")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.keyboard.press("a")
+    page.keyboard.press("Shift")
+    assert "render/00_start" in page.url
+
+
+@pytest.mark.parametrize("notebook", PAGES)
+def test_help_panel_lists_the_resources(page, voila, notebook):
+    help = load_crisis_resources()
+    open_page(page, voila, notebook)
+    panel = page.locator("#kit-help")
+    assert panel.is_hidden()
+    page.focus("#kit-help-link")
+    page.keyboard.press("Enter")
+    assert panel.is_visible()
+    assert page.evaluate("document.activeElement.id") == "kit-help-title"
+    text = panel.inner_text()
+    assert help["emergency"] in text and "safety plan" in text.lower()
+    for region in help["regions"]:
+        assert region["name"] in text
+        for entry in region["entries"]:
+            assert entry["name"] in text and entry["checked"] in text
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.id") == "kit-help-link"
+
+
+@pytest.mark.parametrize("notebook", PAGES)
+def test_every_control_is_reached_by_tab(page, voila, notebook):
+    open_page(page, voila, notebook)
+    controls = page.evaluate(f"""() => {{
+        const all = [...document.querySelectorAll({INTERACTIVE!r})].filter(el =>
+            el.offsetParent !== null && !el.disabled && el.tabIndex >= 0 && !el.closest('[hidden]'));
+        all.forEach((el, i) => el.dataset.kitControl = i);
+        return all.length;
+    }}""")
+    assert controls >= 2  # at least the shell's help and quick-exit buttons
+    seen = set()
+    for _ in range(controls * 3 + 10):
+        page.keyboard.press("Tab")
+        index = page.evaluate("document.activeElement && document.activeElement.dataset.kitControl")
+        if index is not None:
+            seen.add(int(index))
+        if len(seen) == controls:
+            break
+    missing = page.evaluate("""(seen) => [...document.querySelectorAll('[data-kit-control]')]
+        .filter(el => !seen.includes(Number(el.dataset.kitControl)))
+        .map(el => el.outerHTML.slice(0, 120))""", sorted(seen))
+    assert missing == []
+
+
+@pytest.mark.parametrize("size", [{"width": 320, "height": 640}, {"width": 640, "height": 450}])
+def test_shell_fits_small_screens_and_zoom(chromium, voila, size):
+    """320 px wide, and a 1280 px window at 200 % zoom (640 CSS px)."""
+    context = chromium.new_context(viewport=size)
+    page = context.new_page()
+    page.goto(voila.page_url("00_start.ipynb"))
+    wait_ready(page)
+    for selector in ("#kit-exit", "#kit-help-link"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+        assert box["height"] >= 24 and box["width"] >= 24
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    context.close()
+
+
+def test_root_opens_the_start_page(page, voila):
+    page.goto(voila.url + "/")
+    page.wait_for_url("**/voila/render/00_start.ipynb")
+    wait_ready(page)
+    page.go_back()
+    assert "/voila/tree" not in page.url, "the file list must not stay in the history"

@@ -1,0 +1,1 @@
+"""Bond Lab's interactive components: ipywidgets panels built on the bondlab engine."""
