@@ -60,11 +60,12 @@ def notebook_pages() -> list[str]:
 class VoilaServer:
     """The kit's Voila, started as `make workshop` starts it, on a free loopback port."""
 
-    def __init__(self, log_path: Path, extra_env: dict | None = None):
+    def __init__(self, log_path: Path, extra_env: dict | None = None, folder: str = "notebooks/"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.extra_env = extra_env or {}
+        self.folder = folder
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> "VoilaServer":
@@ -73,7 +74,7 @@ class VoilaServer:
             env[var] = os.pathsep.join(filter(None, [str(ROOT / folder / "jupyter"), env.get(var)]))
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "voila"), "notebooks/", f"--port={self.port}",
+            [str(Path(sys.executable).parent / "voila"), self.folder, f"--port={self.port}",
              "--no-browser", "--Voila.ip=127.0.0.1"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)

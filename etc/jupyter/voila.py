@@ -3,6 +3,7 @@ which `make workshop`, the tests and Binder's `start` set.
 
 Everything a facilitator might change is an environment variable, listed in the README.
 """
+import logging
 import os
 
 from bondlab.help import shell_resources
@@ -16,6 +17,17 @@ c.VoilaConfiguration.resources = shell_resources(os.environ.get("BONDLAB_EXIT_UR
 # Participants never see code or a traceback; a failing cell shows this calm line.
 c.VoilaConfiguration.strip_sources = True
 c.VoilaConfiguration.show_tracebacks = False
+def log_cell_error(cell, cell_index, execute_reply, **_):
+    """Voila shows the participant the calm line below; the error itself goes to the server log."""
+    content = execute_reply.get("content", {})
+    logging.getLogger("bondlab.pages").error(
+        "cell %s failed: %s: %s\n%s", cell_index, content.get("ename"), content.get("evalue"),
+        "\n".join(content.get("traceback", [])))
+
+
+c.VoilaExecutor.on_cell_error = log_cell_error
+# A failing cell does not stop the cells after it.
+c.VoilaExecutor.allow_errors = True
 c.VoilaExecutor.cell_error_instruction = (
     "This part of the page could not be shown. The rest of the page still works; "
     "you can reload the page, or carry on without it."
