@@ -22,7 +22,8 @@ def _pyproject_runtime() -> dict[str, str]:
 
 def _environment_runtime() -> dict[str, str]:
     deps = {}
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("\ndependencies:", 1)[1].splitlines():
         m = re.match(r"^  - ([A-Za-z0-9_.-]+[^#]*)$", line)
         if m and _name(m.group(1).rstrip(":")) not in ("python", "pip"):
             deps[_name(m.group(1))] = m.group(1).strip().replace(" ", "")
