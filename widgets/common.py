@@ -1,0 +1,525 @@
+"""Shared behaviour for every Bond Lab component: mode, error boundary, controls, plot style.
+
+Everything here works in three places: a Voila page (preheated kernels), JupyterLab, and
+plain Python (nbval, pytest) where no frontend is attached.
+
+Contents
+--------
+- :func:`page_mode`, :func:`query_param`, :func:`query_int` -- the page's query string
+  (``?mode=facilitator&step=3``), read once per kernel.
+- :func:`guard`, :func:`status_line`, :func:`safe_build` -- the error boundary: a failing
+  callback or component logs its traceback on the server (logger ``"bondlab"``, written to
+  the kernel's real stderr, which Voila copies into the server log) and shows a calm line on
+  the page. Participants never see a traceback.
+- :func:`number_control`, :func:`debounce` -- labelled sliders that also take a typed value,
+  built from the engine's parameter tables (:class:`bondlab._params.Param`).
+- :data:`OKABE_ITO`, :data:`LINESTYLES`, :func:`plot_style`, :func:`new_figure`,
+  :func:`style_axes`, :func:`figure_summary`, :func:`figure_panel` -- one plotting style.
+- :func:`markdown_html`, :func:`mode_notes` -- Markdown with LaTeX kept intact, for the
+  facilitator and lecture extras (rendered by ``ipywidgets.HTMLMath``).
+
+How figures are displayed
+-------------------------
+:func:`new_figure` makes a plain :class:`matplotlib.figure.Figure` (never through pyplot, so
+no figure is registered in pyplot's global state, the equivalent of ``plt.ioff()``) and
+attaches an **ipympl** canvas to it: ``fig.canvas`` *is* the widget to display. Components
+keep their artists, change them with ``set_data``/``set_ydata`` and call
+``fig.canvas.draw_idle()``; ipympl sends only the new image to the page. Chosen over an
+``ipywidgets.Image`` re-rendered as PNG because (1) it is faster (measured on this 2-core
+machine: ~70 ms vs ~110 ms per update for a small figure, issue 4), and (2) the ``Image``
+widget has no ``alt`` attribute, which axe-core reports as a critical violation; the
+canvas carries a text summary beside it instead (:func:`figure_panel`). No ``Output``
+widget is used anywhere: writing into Output widgets while a cell executes can hang Voila
+(a lost wake-up), and displaying one returned widget per cell avoids that entirely.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import html
+import logging
+import os
+import re
+import sys
+import traceback
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+__all__ = [
+    "MODES", "page_mode", "query_param", "query_int", "set_query_string",
+    "CALM_UPDATE", "CALM_BUILD", "NOT_AVAILABLE", "logger", "status_line", "guard",
+    "safe_build", "calm_message",
+    "number_control", "debounce",
+    "OKABE_ITO", "COLORS", "LINESTYLES", "RC", "plot_style", "new_figure", "style_axes",
+    "figure_summary", "set_summary", "figure_panel",
+    "markdown_html", "mode_notes",
+]
+
+# --------------------------------------------------------------------------- logging
+
+logger = logging.getLogger("bondlab")
+
+
+def _setup_logger():
+    """Send the "bondlab" logger to the kernel's real stderr (the server log).
+
+    ``sys.stderr`` inside a kernel is redirected to the page; ``sys.__stderr__`` is the
+    process's own stderr, which Voila writes into its log. Never the page.
+    """
+    if getattr(logger, "_bondlab_ready", False):
+        return
+    stream = sys.__stderr__ or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("[bondlab %(levelname)s %(asctime)s] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger._bondlab_ready = True
+
+
+_setup_logger()
+
+# --------------------------------------------------------------------------- query string
+
+MODES = ("participant", "facilitator", "lecture")
+_QUERY: dict | None = None
+
+
+def _read_query_string() -> str:
+    """The raw query string of the page this kernel serves ("" outside Voila).
+
+    Voila with preheated kernels (``VOILA_PREHEAT=True`` in the kernel's environment) runs
+    the notebook before any request arrives, so ``QUERY_STRING`` is empty then;
+    ``voila.utils.get_query_string()`` waits for the real request and returns its query
+    string. Outside a preheated Voila kernel (JupyterLab, nbval, pytest, or Voila without
+    preheating, which sets ``QUERY_STRING`` directly) it never blocks: we read the
+    environment only.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "True" and os.environ.get("VOILA_KERNEL_ID"):
+        try:
+            from voila.utils import get_query_string
+            return get_query_string() or ""
+        except Exception:  # noqa: BLE001 -- a page without a mode is still a page
+            logger.warning("could not read the query string:\n%s", traceback.format_exc())
+            return os.environ.get("QUERY_STRING", "") or ""
+    return os.environ.get("QUERY_STRING", "") or ""
+
+
+def _query() -> dict:
+    global _QUERY
+    if _QUERY is None:
+        try:
+            raw = _read_query_string()
+            _QUERY = parse_qs(str(raw)[:2000], keep_blank_values=False)
+        except Exception:  # noqa: BLE001 -- hostile values never break a page
+            logger.warning("ignored an unreadable query string:\n%s", traceback.format_exc())
+            _QUERY = {}
+    return _QUERY
+
+
+def set_query_string(query: str | None) -> None:
+    """Set (or with ``None`` forget) the cached query string. For tests and scripts."""
+    global _QUERY
+    _QUERY = None if query is None else parse_qs(str(query)[:2000])
+
+
+def query_param(name: str, default: str | None = None) -> str | None:
+    """The first value of ``?name=...`` in the page's address, or ``default``."""
+    values = _query().get(name)
+    if not values:
+        return default
+    return values[0][:200]
+
+
+def query_int(name: str, default: int | None = None) -> int | None:
+    """``?name=N`` as an int; junk (``?step=abc``, ``?step=1e999``) gives ``default``."""
+    value = query_param(name)
+    if value is None:
+        return default
+    value = value.strip()
+    if not re.fullmatch(r"[+-]?\d{1,6}", value):
+        return default
+    return int(value)
+
+
+def page_mode() -> str:
+    """"participant" (default), "facilitator" or "lecture", from ``?mode=...``.
+
+    Unknown or hostile values fall back to "participant".
+
+    >>> set_query_string("mode=lecture"); page_mode()
+    'lecture'
+    >>> set_query_string("mode=<script>"); page_mode()
+    'participant'
+    >>> set_query_string(None)
+    """
+    mode = (query_param("mode") or "").strip().lower()
+    return mode if mode in MODES else "participant"
+
+
+# --------------------------------------------------------------------------- error boundary
+
+CALM_UPDATE = "This part could not update. The rest of the page still works."
+CALM_BUILD = ("This part of the page could not be shown. The rest of the page still works; "
+              "you can carry on without it.")
+NOT_AVAILABLE = "This exercise is not available yet. You can read on and carry on without it."
+
+
+def calm_message(text: str) -> str:
+    """HTML for a calm, non-alarming notice (used on the page, never a traceback)."""
+    return f'<p class="bondlab-calm" role="status">{html.escape(text)}</p>'
+
+
+def status_line() -> w.HTML:
+    """An empty status widget for a component's calm messages (a polite live region)."""
+    status = w.HTML(value="", layout=w.Layout(min_height="0"))
+    status.add_class("bondlab-status")
+    return status
+
+
+def _find_status(callback):
+    owner = getattr(callback, "__self__", None)
+    status = getattr(owner, "status", None)
+    return status if isinstance(status, w.HTML) else None
+
+
+def guard(callback, status: w.HTML | None = None):
+    """Wrap an ``observe``/``on_click`` callback in the error boundary.
+
+    An exception is logged with its traceback on the server (logger ``"bondlab"``) and
+    ``status`` (an HTML widget; by default ``callback.__self__.status`` when the callback
+    is a bound method of a component that has one) shows :data:`CALM_UPDATE`. A later
+    successful call clears the message. Nothing is lost silently, nothing reaches the page
+    as a traceback.
+
+    >>> status = status_line()
+    >>> boom = guard(lambda change: 1 / 0, status)
+    >>> boom({"new": 1})
+    >>> "could not update" in status.value
+    True
+    """
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        target = status if status is not None else _find_status(callback)
+        try:
+            result = callback(*args, **kwargs)
+        except Exception:  # noqa: BLE001 -- the boundary: log, then say it calmly
+            name = getattr(callback, "__qualname__", repr(callback))
+            logger.error("callback %s failed:\n%s", name, traceback.format_exc())
+            if target is not None:
+                target.value = calm_message(CALM_UPDATE)
+            return None
+        if target is not None and target.value and "could not update" in target.value:
+            target.value = ""
+        return result
+
+    wrapper.__bondlab_guarded__ = True
+    return wrapper
+
+
+def safe_build(factory, *args, message: str = CALM_BUILD, **kwargs):
+    """Build a component with ``factory(*args, **kwargs)``; on failure a calm HTML line.
+
+    The traceback goes to the server log. Returns a widget either way.
+
+    >>> safe_build(lambda: 1 / 0).value.startswith('<p class="bondlab-calm"')
+    True
+    """
+    try:
+        widget = factory(*args, **kwargs)
+    except Exception:  # noqa: BLE001 -- the boundary for building
+        name = getattr(factory, "__qualname__", repr(factory))
+        logger.error("building %s failed:\n%s", name, traceback.format_exc())
+        return w.HTML(value=calm_message(message))
+    if not isinstance(widget, w.Widget):
+        logger.error("building %s returned %r, not a widget", factory, type(widget))
+        return w.HTML(value=calm_message(message))
+    return widget
+
+
+# --------------------------------------------------------------------------- controls
+
+def number_control(param=None, name: str | None = None, *, low=None, high=None,
+                   default=None, label: str | None = None, step=None, help: str = "",
+                   unit: str = "", integer: bool | None = None, value=None,
+                   on_change=None, status: w.HTML | None = None):
+    """A labelled slider that also takes a typed value, one model run per settled value.
+
+    Parameters
+    ----------
+    param : bondlab._params.Param, optional
+        An entry of an engine class's ``parameters`` table: range, default, label, help,
+        unit and step come from it (the single source of truth). Plain keyword arguments
+        override it, or replace it when there is no table entry.
+    name : str, optional
+        The parameter's name (kept on the widget as ``.param_name``).
+    integer : bool, optional
+        IntSlider instead of FloatSlider (default: from ``param.kind`` or the types).
+    value : optional
+        Start value (default: the default).
+    on_change : callable, optional
+        Called with the new value; wrapped in :func:`guard` (``status`` shows the calm line).
+
+    Returns an ``IntSlider``/``FloatSlider`` with ``continuous_update=False`` (a drag runs
+    the model once, when released), an editable readout (type a value, press Enter), a
+    visible ``description`` label and the help text as tooltip.
+
+    >>> s = number_control(low=0, high=1, default=0.25, label="Chance of warmth")
+    >>> (s.min, s.max, s.value, s.description, s.continuous_update, s.readout)
+    (0.0, 1.0, 0.25, 'Chance of warmth', False, True)
+    """
+    if param is not None:
+        low = param.low if low is None else low
+        high = param.high if high is None else high
+        default = param.default if default is None else default
+        label = label or param.label
+        help = help or getattr(param, "help", "")
+        unit = unit or getattr(param, "unit", "")
+        step = step if step is not None else getattr(param, "step", None)
+        if integer is None:
+            integer = getattr(param, "kind", None) is int
+    if low is None or high is None:
+        raise ValueError(f"number_control needs a range for {name or label!r}: "
+                         f"got low={low!r}, high={high!r}")
+    if default is None:
+        default = low
+    if integer is None:
+        integer = all(isinstance(v, int) and not isinstance(v, bool)
+                      for v in (low, high, default))
+    label = label or (name or "").replace("_", " ")
+    text = f"{label} ({unit})" if unit else label
+    start = default if value is None else value
+    common = dict(description=text, continuous_update=False, readout=True,
+                  tooltip=help or text, style={"description_width": "initial"},
+                  layout=w.Layout(width="min(100%, 30rem)"))
+    if integer:
+        slider = w.IntSlider(min=int(low), max=int(high), step=int(step or 1),
+                             value=int(min(max(start, low), high)), **common)
+    else:
+        if step is None:
+            span = float(high) - float(low)
+            step = 10 ** (round(__import__("math").log10(span)) - 2) if span > 0 else 0.01
+        slider = w.FloatSlider(min=float(low), max=float(high), step=float(step),
+                               value=float(min(max(start, low), high)),
+                               readout_format=".3g", **common)
+    slider.param_name = name
+    if on_change is not None:
+        handler = guard(lambda change: on_change(change["new"]), status)
+        slider.observe(handler, names="value")
+    return slider
+
+
+def debounce(wait: float = 0.15):
+    """Decorator: run the function once, ``wait`` seconds after the last call.
+
+    Inside a kernel the call is scheduled on the kernel's running asyncio loop (the same
+    thread as widget messages). Without a running loop (plain Python, tests) the call runs
+    at once, so tests stay synchronous. Sliders already use ``continuous_update=False``;
+    use this for controls that fire many events (text boxes, play buttons).
+    """
+    def decorate(fn):
+        handle = None
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            nonlocal handle
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return fn(*args, **kwargs)
+            if handle is not None:
+                handle.cancel()
+            handle = loop.call_later(wait, lambda: fn(*args, **kwargs))
+            return None
+
+        return wrapper
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- plot style
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+    "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+#: The order series take: strong contrasts first (yellow last: low contrast on white).
+COLORS = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple",
+                                 "orange", "sky_blue", "black", "yellow")]
+#: Line styles paired with COLORS, so colour is never the only code.
+LINESTYLES = ["solid", "dashed", "dotted", "dashdot",
+              (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 3)), (0, (3, 1, 1, 1))]
+
+#: rcParams for a projector: large fonts, thick lines, no chart junk.
+RC = {
+    "font.size": 15, "axes.titlesize": 17, "axes.labelsize": 15,
+    "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
+    "lines.linewidth": 2.5, "axes.spines.top": False, "axes.spines.right": False,
+    "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 100, "savefig.dpi": 100,
+    "figure.facecolor": "white", "axes.facecolor": "white",
+}
+
+
+@contextlib.contextmanager
+def plot_style():
+    """Context manager: draw inside it to get the kit's style (fonts are read at creation)."""
+    import matplotlib
+    from cycler import cycler
+
+    rc = dict(RC)
+    rc["axes.prop_cycle"] = cycler(color=COLORS[:4]) + cycler(linestyle=LINESTYLES[:4])
+    with matplotlib.rc_context(rc):
+        yield
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), interactive=True,
+               **subplots_kw):
+    """A styled Figure and its axes, with an ipympl canvas as ``fig.canvas`` (the widget).
+
+    Made without pyplot (nothing leaks into pyplot's figure list). The canvas has no
+    header, toolbar or footer (fewer unlabeled controls on the page) and is not a tab stop:
+    the figure is read through :func:`figure_summary`. With ``interactive=False`` (or when
+    ipympl is missing) the figure keeps matplotlib's plain Agg canvas.
+
+    Returns ``(fig, axes)``; ``axes`` is one Axes for 1×1, otherwise an array.
+
+    >>> fig, ax = new_figure()
+    >>> line, = ax.plot([0, 1], [0, 1]); line.set_ydata([1, 0]); fig.canvas.draw_idle()
+    """
+    from matplotlib.figure import Figure
+
+    with plot_style():
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=True, **subplots_kw)
+    if interactive:
+        try:
+            from ipympl.backend_nbagg import Canvas, FigureManager
+
+            canvas = Canvas(fig)
+            FigureManager(canvas, 0)
+            canvas.header_visible = False
+            canvas.toolbar_visible = False
+            canvas.footer_visible = False
+            canvas.resizable = False
+            canvas.capture_scroll = False
+            if "tabbable" in canvas.trait_names():
+                canvas.tabbable = False
+            canvas.layout = w.Layout(max_width="100%")
+        except Exception:  # noqa: BLE001 -- plain Agg still draws (handouts, scripts)
+            logger.warning("ipympl canvas unavailable:\n%s", traceback.format_exc())
+    return fig, axes
+
+
+def style_axes(ax, *, title=None, xlabel=None, ylabel=None, legend=False):
+    """Apply the kit's font sizes to labels made after the figure (or outside plot_style)."""
+    if title is not None:
+        ax.set_title(title, fontsize=RC["axes.titlesize"])
+    if xlabel is not None:
+        ax.set_xlabel(xlabel, fontsize=RC["axes.labelsize"])
+    if ylabel is not None:
+        ax.set_ylabel(ylabel, fontsize=RC["axes.labelsize"])
+    ax.tick_params(labelsize=RC["xtick.labelsize"])
+    if legend:
+        ax.legend(fontsize=RC["legend.fontsize"], frameon=False)
+    return ax
+
+
+def figure_summary(text: str = "") -> w.HTML:
+    """The text summary beside a figure: what it shows, computed from the data.
+
+    It is the screen-reader alternative to the picture (``role=note``, announced politely
+    when it changes). Update it with ``summary.value = summary_html(new_text)`` or simply
+    build a new one; :func:`set_summary` does it.
+    """
+    summary = w.HTML(value=_summary_html(text), layout=w.Layout(flex="1 1 16rem",
+                                                                min_width="12rem"))
+    summary.add_class("bondlab-figure-summary")
+    return summary
+
+
+def _summary_html(text: str) -> str:
+    return (f'<div role="note" aria-live="polite" aria-label="Figure summary">'
+            f'<p>{html.escape(text)}</p></div>')
+
+
+def set_summary(summary: w.HTML, text: str) -> None:
+    """Change a :func:`figure_summary` widget's text."""
+    summary.value = _summary_html(text)
+
+
+def figure_panel(fig, summary: w.HTML | str) -> w.Box:
+    """The figure's canvas with its summary beside it (below it on narrow screens)."""
+    if isinstance(summary, str):
+        summary = figure_summary(summary)
+    canvas = fig.canvas if isinstance(fig.canvas, w.Widget) else _static_image(fig)
+    box = w.Box([canvas, summary], layout=w.Layout(display="flex", flex_flow="row wrap",
+                                                   align_items="flex-start"))
+    box.add_class("bondlab-figure")
+    return box
+
+
+def _static_image(fig) -> w.HTML:
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    data = base64.b64encode(buf.getvalue()).decode()
+    return w.HTML(f'<img src="data:image/png;base64,{data}" alt="Figure; see the summary '
+                  f'beside it" style="max-width:100%">')
+
+
+# --------------------------------------------------------------------------- text & modes
+
+_MATH = re.compile(r"(\$\$.+?\$\$|\\\[.+?\\\]|(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$)", re.S)
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML (mistune), keeping ``$...$`` and ``$$...$$`` LaTeX untouched.
+
+    Math is swapped out before Markdown runs (so ``\\,`` and ``_`` survive) and put back
+    HTML-escaped, for MathJax in ``HTMLMath`` to typeset. Raw HTML in the text is escaped.
+
+    >>> markdown_html("Rate $R = k\\\\,r_e$ and *more*")
+    '<p>Rate $R = k\\\\,r_e$ and <em>more</em></p>\\n'
+    """
+    import mistune
+
+    keep: list[str] = []
+
+    def stash(match):
+        keep.append(match.group(0))
+        return f"\x00MATH{len(keep) - 1}\x00"
+
+    protected = _MATH.sub(stash, text or "")
+    md = _markdown()
+    out = md(protected)
+    return re.sub("\x00MATH(\\d+)\x00", lambda m: html.escape(keep[int(m.group(1))],
+                                                               quote=False), out)
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
+
+
+def mode_notes(markdown: str, mode: str | None = None, *, title: str | None = None,
+               css_class: str = "bondlab-notes") -> w.HTMLMath | None:
+    """Facilitator or lecture extras as an ``HTMLMath`` widget (LaTeX typeset), or None.
+
+    ``mode`` defaults to :func:`page_mode`; participants get ``None`` (nothing to add).
+    """
+    mode = mode or page_mode()
+    if mode == "participant" or not (markdown or "").strip():
+        return None
+    heading = f"<h4>{html.escape(title)}</h4>" if title else ""
+    box = w.HTMLMath(value=f'<div class="{css_class} {css_class}-{mode}">{heading}'
+                           f"{markdown_html(markdown)}</div>")
+    box.add_class(css_class)
+    return box
