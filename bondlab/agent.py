@@ -1,0 +1,337 @@
+"""A responding agent for the cumulative record and the lever game.
+
+:class:`RespondingAgent` chooses, tick by tick, whether to respond (press the
+lever, send the message).  It is a **didactic model, not one from a paper**:
+a SARSA learner (Sutton & Barto 1998) whose state is what an animal can
+know — responses and time since the last reinforcer, and time since its
+own last response — with a small cost per response and a discount on
+delayed reward.  That is enough to reproduce the classic schedule
+signatures (Ferster & Skinner 1957): variable ratio faster than a variable
+interval paying at the same rate (Cole 1999), a pause after each fixed-ratio
+reinforcer, and the fixed-interval scallop.
+
+:func:`presses_after_rewards_stop` gives the lever game's prediction of how
+long a person keeps pressing once rewards stop, using
+:class:`~bondlab.learners.ChangeDetection`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._params import DTYPE, Model, Param, check_memory, check_value, make_rng
+from .learners import ChangeDetection
+from .schedules import Schedule, schedule_from_spec
+
+__all__ = ["RespondingAgent", "ResponseRecord", "presses_after_rewards_stop"]
+
+_NB = (24, 40, 12)   # bins: responses since reinforcer, ticks since reinforcer, ticks since response
+
+
+class ResponseRecord:
+    """What a :class:`RespondingAgent` did (arrays: people x ticks, bool).
+
+    Attributes
+    ----------
+    responses : numpy.ndarray of bool
+        Whether the agent responded at each tick.
+    reinforced : numpy.ndarray of bool
+        Whether that response was reinforced.
+    """
+
+    def __init__(self, responses, reinforced):
+        self.responses = responses
+        self.reinforced = reinforced
+
+    def cumulative(self):
+        """Cumulative responses per person (the cumulative record), people x ticks."""
+        return np.cumsum(self.responses, axis=1)
+
+    def rate(self):
+        """Responses per tick, per person."""
+        return self.responses.mean(axis=1)
+
+    def reinforcement_rate(self):
+        """Reinforcers per tick, per person."""
+        return self.reinforced.mean(axis=1)
+
+    def _since_reinforcer(self):
+        """Ticks since the last reinforcer (ticks before the first one: -1)."""
+        P, T = self.reinforced.shape
+        idx = np.where(self.reinforced, np.arange(T), -1)
+        last = np.maximum.accumulate(idx, axis=1)
+        prev = np.concatenate([np.full((P, 1), -1), last[:, :-1]], axis=1)
+        since = np.arange(T) - prev
+        since[prev < 0] = -1
+        return since
+
+    def post_reinforcement_pause(self):
+        """Mean ticks from a reinforcer to the next response, and mean ticks between
+        the other responses (both pooled over people).
+
+        Returns
+        -------
+        (pause, inter_response_time) : tuple of float
+        """
+        pauses, irts = [], []
+        for resp, rf in zip(self.responses, self.reinforced):
+            t = np.flatnonzero(resp)
+            if len(t) < 3:
+                continue
+            gaps = np.diff(t)
+            after_rf = rf[t[:-1]]
+            pauses.append(gaps[after_rf])
+            irts.append(gaps[~after_rf])
+        p = np.concatenate(pauses) if pauses else np.array([np.nan])
+        i = np.concatenate(irts) if irts else np.array([np.nan])
+        return float(p.mean()), float(i.mean())
+
+    def profile(self, interval, bins=4):
+        """Response rate in ``bins`` equal parts of an interval after each reinforcer.
+
+        For a fixed interval ``interval``: the scallop shows as a rising profile.
+        """
+        since = self._since_reinforcer()
+        edges = np.linspace(0, interval, bins + 1)
+        out = []
+        for lo, hi in zip(edges[:-1], edges[1:]):
+            m = (since > lo) & (since <= hi)
+            out.append(float(self.responses[m].mean()) if m.any() else np.nan)
+        return np.array(out)
+
+
+class RespondingAgent(Model):
+    r"""An agent that learns when responding pays (didactic model, not from a paper).
+
+    State :math:`s` = (responses since the last reinforcer *n*, ticks since
+    it *τ*, ticks since the agent's own last response *g*), each in bins;
+    action values are additive over the three (a linear SARSA learner):
+
+    .. math::
+        Q(s, a) = w^n_a[n] + w^\tau_a[\tau] + w^g_a[g],\qquad
+        P(\text{respond}) = \sigma\big(\beta\,(Q(s,1) - Q(s,0))\big)
+
+        \delta = r - c\,a + \gamma\,Q(s', a') - Q(s, a),\qquad
+        w \leftarrow w + \tfrac{\alpha}{3}\,\delta
+
+    A ratio schedule pays per response, so the value of responding is high
+    everywhere (VR: fast, steady responding) but, under a fixed ratio, low
+    just after a reinforcer when the next is far away (a post-reinforcement
+    pause).  An interval schedule pays for waiting, so responding early in
+    the interval is wasted (the FI scallop) and fast responding earns
+    little more (VI slower than VR at the same reinforcement rate).
+
+    Parameters
+    ----------
+    alpha : float in [0.001, 1]
+        Learning rate.
+    gamma : float in [0, 0.999]
+        Discount per tick (how much a reward one tick later is worth now).
+    cost : float in [0, 1]
+        Effort of one response, in units of one reinforcer.
+    beta : float in [0.1, 200]
+        How decisively the agent follows its values (inverse temperature).
+
+    Examples
+    --------
+    >>> rec = RespondingAgent().run("VR5", ticks=1500, people=20, seed=0)
+    >>> rec.responses.shape
+    (20, 1500)
+    >>> bool(rec.rate().mean() > 0.5)
+    True
+    """
+
+    label = "A learner that chooses when to respond"
+    citation = ("Didactic model (not from a paper). SARSA: Sutton, R. S., & Barto, A. G. "
+                "(1998). Reinforcement Learning. MIT Press. Signatures: Ferster, C. B., & "
+                "Skinner, B. F. (1957); Cole, M. R. (1999). JEAB, 71, 319–328.")
+    equations = (
+        r"Q(s,a) = w^n_a[n] + w^\tau_a[\tau] + w^g_a[g]",
+        r"P(\mathrm{respond}) = \sigma\!\left(\beta\,(Q(s,1)-Q(s,0))\right)",
+        r"\delta = r - c\,a + \gamma Q(s',a') - Q(s,a)",
+    )
+    parameters = {
+        "alpha": Param(float, 0.001, 1, default=0.1, label="Learning speed", step=0.01),
+        "gamma": Param(float, 0, 0.999, default=0.9, label="Patience per tick",
+                       help="How much a reward one tick later is worth now.", step=0.01),
+        "cost": Param(float, 0, 1, default=0.03, label="Effort per response",
+                      help="What one press costs, in units of one reward.", step=0.01),
+        "beta": Param(float, 0.1, 200, default=30.0, label="Decisiveness",
+                      help="How strictly the agent follows what it has learned.", step=1),
+    }
+
+    def __init__(self, alpha=0.1, gamma=0.9, cost=0.03, beta=30.0):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.cost = cost
+        self.beta = beta
+
+    def run(self, schedule, ticks=4000, people=50, seed=0, record_from=0):
+        """Let ``people`` agents respond on ``schedule`` for ``ticks`` ticks.
+
+        Parameters
+        ----------
+        schedule : Schedule or str
+            A schedule or a spec such as ``"FR10"``.
+        ticks : int
+            Number of time ticks.
+        people : int
+            Number of independent agents.
+        seed : int or numpy.random.Generator
+            Random seed.
+        record_from : int
+            Ticks before this are training and not returned.
+
+        Returns
+        -------
+        ResponseRecord
+        """
+        if isinstance(schedule, str):
+            schedule = schedule_from_spec(schedule)
+        if not isinstance(schedule, Schedule):
+            raise ValueError(f"schedule must be a Schedule or a spec string. Got {schedule!r}.")
+        v = self.validate()
+        ticks = check_value("RespondingAgent.run", "ticks",
+                            Param(int, 1, 10**7, default=4000, label="ticks"), ticks)
+        people = check_value("RespondingAgent.run", "people",
+                             Param(int, 1, 10**6, default=50, label="people"), people)
+        record_from = check_value("RespondingAgent.run", "record_from",
+                                  Param(int, 0, ticks - 1, default=0, label="from"),
+                                  record_from)
+        check_memory(people * (ticks - record_from) + people * sum(_NB) * 2 * 4,
+                     "This agent run")
+        rng = make_rng(seed)
+        P = people
+        rows = np.arange(P)
+        W = [np.zeros((P, nb, 2)) for nb in _NB]
+        n = np.zeros(P, np.int64)
+        tau = np.zeros(P, np.int64)
+        g = np.zeros(P, np.int64)
+        caps = [nb - 1 for nb in _NB]
+        state = schedule.start(P, rng)
+        U = rng.random((ticks, P))
+        keep = ticks - record_from
+        resp_out = np.zeros((keep, P), bool)
+        rf_out = np.zeros((keep, P), bool)
+        a_, g_, c_, b_ = v["alpha"] / 3, v["gamma"], v["cost"], v["beta"]
+        prev = None
+        for t in range(ticks):
+            bins = (np.minimum(n, caps[0]), _tau_bin(tau, caps[1]), np.minimum(g, caps[2]))
+            q0 = W[0][rows, bins[0], 0] + W[1][rows, bins[1], 0] + W[2][rows, bins[2], 0]
+            q1 = W[0][rows, bins[0], 1] + W[1][rows, bins[1], 1] + W[2][rows, bins[2], 1]
+            p = 1.0 / (1.0 + np.exp(np.clip(-b_ * (q1 - q0), -50, 50)))
+            act = U[t] < p
+            ai = act.astype(np.int64)
+            q = np.where(act, q1, q0)
+            if prev is not None:
+                pbins, pai, pq, pr = prev
+                d = pr + g_ * q - pq
+                d *= a_
+                for k in range(3):
+                    W[k][rows, pbins[k], pai] += d
+            rf = schedule.step(state, act, rng)
+            r = rf.astype(float) - c_ * act
+            prev = (bins, ai, q, r)
+            if t >= record_from:
+                resp_out[t - record_from] = act
+                rf_out[t - record_from] = rf
+            n = np.where(rf, 0, n + act)
+            tau = np.where(rf, 0, tau + 1)
+            g = np.where(act, 0, g + 1)
+        return ResponseRecord(resp_out.T, rf_out.T)
+
+
+def _tau_bin(tau, cap):
+    # fine bins early, coarser later: 0..19 one tick each, then 2-tick bins
+    return np.minimum(np.where(tau < 20, tau, 20 + (tau - 20) // 2), cap)
+
+
+_PRESS = {
+    "rewards": Param(int, 1, 1000, default=10, label="Rewards earned in training"),
+    "ratio": Param(float, 1, 100, default=5.0, label="Average presses per reward"),
+    "people": Param(int, 1, 100000, default=200, label="People"),
+    "seed": Param(int, 0, 2**63 - 1, default=0, none_ok=True, label="Seed"),
+    "max_presses": Param(int, 1, 100000, default=1000, label="Most presses simulated"),
+}
+
+
+def presses_after_rewards_stop(training="continuous", rewards=10, ratio=5.0, people=200,
+                               seed=0, learner=None, max_presses=1000):
+    r"""Predicted presses after rewards stop (the lever game's prediction; PREE).
+
+    Training earns ``rewards`` rewards, either one per press (continuous) or
+    after an unpredictable number of presses, ``ratio`` on average
+    (variable ratio).  Then rewards stop; a person keeps pressing while
+    the change-detection learner still believes the old pattern holds
+    (strength ≥ 0.5).
+
+    .. math:: \text{presses} \approx \frac{\operatorname{logit}(1-h)}{\hat p}
+              \quad(\hat p = 1 \text{ continuous},\ 1/\text{ratio variable})
+
+    Parameters
+    ----------
+    training : {"continuous", "variable"}
+        The training schedule.
+    rewards : int
+        Rewards earned in training.
+    ratio : float
+        Average presses per reward for ``"variable"``.
+    people, seed : int
+        Simulated people and random seed.
+    learner : ChangeDetection, optional
+        The learner (default ``ChangeDetection()``).
+    max_presses : int
+        Longest extinction simulated.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (people,)
+        Presses after the last reward, per person.
+
+    Examples
+    --------
+    >>> crf = np.median(presses_after_rewards_stop("continuous", rewards=10))
+    >>> vr = np.median(presses_after_rewards_stop("variable", rewards=10, ratio=5))
+    >>> bool(vr > 3 * crf)
+    True
+    """
+    if training not in ("continuous", "variable"):
+        raise ValueError("The 'training' argument of presses_after_rewards_stop must be "
+                         f"'continuous' or 'variable'. Got {training!r} instead.")
+    v = {k: check_value("presses_after_rewards_stop", k, p, x) for (k, p), x in zip(
+        _PRESS.items(), (rewards, ratio, people, seed, max_presses))}
+    learner = ChangeDetection() if learner is None else learner
+    rng = make_rng(v["seed"])
+    P, N = v["people"], v["rewards"]
+    if training == "continuous":
+        train = np.ones((P, N), DTYPE)
+    else:
+        hi = max(1, int(round(2 * v["ratio"] - 1)))
+        need = rng.integers(1, hi + 1, size=(P, N))
+        lengths = need.sum(axis=1)
+        L = int(lengths.max())
+        check_memory(P * L, "This lever game")
+        train = np.full((P, L), np.nan, DTYPE)
+        for i in range(P):  # right-align each person's training (P small; setup only)
+            seq = np.zeros(lengths[i], DTYPE)
+            seq[np.cumsum(need[i]) - 1] = 1
+            train[i, L - lengths[i]:] = seq
+    st = learner.begin(P)
+    s = np.empty(P, DTYPE)
+    valid_all = ~np.isnan(train)
+    x_all = np.nan_to_num(train)
+    for t in range(train.shape[1]):
+        valid = None if valid_all[:, t].all() else valid_all[:, t].astype(DTYPE)
+        st.step(np.ascontiguousarray(x_all[:, t]), strength=s, valid=valid)
+    done = np.full(P, float(v["max_presses"]))
+    open_ = np.ones(P, bool)
+    zero = np.zeros(P, DTYPE)
+    for k in range(1, v["max_presses"] + 1):
+        st.step(zero, strength=s)
+        stop = open_ & (s < 0.5)
+        if stop.any():
+            done[stop] = k
+            open_ &= ~stop
+            if not open_.any():
+                break
+    return done

@@ -1,0 +1,341 @@
+"""Partners: relationship-level schedules of warmth and cruelty, day by day.
+
+A partner produces, for each simulated person and each day, how much
+*warmth* came (affection, a reply, making up — reward, including relief)
+and how much *cruelty* (criticism, silent treatment, an incident —
+punishment).  ``events(days, people, rng)`` returns
+``Events(warmth, cruelty, phase)``: two float arrays (people x days) and,
+for :class:`CyclePartner`, an int array of phase codes (else ``None``).
+
+Intermittency (how unpredictable warmth is) and alternation (how regularly
+warmth follows cruelty) are separate parameters: Dutton & Painter (1993)
+found that their measure of intermittency was unrelated to predictability.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from ._params import DTYPE, Model, Param, check_memory, check_value, make_rng
+
+__all__ = ["Events", "Partner", "ConsistentPartner", "IntermittentPartner",
+           "CyclePartner", "PHASE_NAMES", "PARTNER_CLASSES"]
+
+#: Names of the four phases of the abuse cycle, indexed by the phase code.
+PHASE_NAMES = ("tension building", "incident", "reconciliation", "calm")
+
+_DAYS = Param(int, 1, 100000, default=365, label="Days")
+_PEOPLE = Param(int, 1, 10000000, default=1, label="People")
+
+
+class Events(NamedTuple):
+    """What a partner did: arrays of shape (people, days).
+
+    Attributes
+    ----------
+    warmth : numpy.ndarray of float
+        Warmth received each day (0 = none; 1 = an ordinary warm day).
+    cruelty : numpy.ndarray of float
+        Cruelty received each day (0 = none).
+    phase : numpy.ndarray of int or None
+        Cycle phase code per day (index into :data:`PHASE_NAMES`), or None.
+    """
+
+    warmth: np.ndarray
+    cruelty: np.ndarray
+    phase: Optional[np.ndarray] = None
+
+
+class Partner(Model):
+    """Base class for partners (see :meth:`events`)."""
+
+    def events(self, days, people=1, rng=None):
+        """Warmth, cruelty (and phase) for ``people`` x ``days``.
+
+        Parameters
+        ----------
+        days : int
+            Number of days together.
+        people : int
+            Number of simulated people (rows).
+        rng : numpy.random.Generator or int or None
+            Random generator, or a seed.
+
+        Returns
+        -------
+        Events
+        """
+        days = check_value(type(self).__name__ + ".events", "days", _DAYS, days)
+        people = check_value(type(self).__name__ + ".events", "people", _PEOPLE, people)
+        check_memory(people * days * 3, "These events")
+        v = self.validate()
+        return self._events(v, days, people, make_rng(rng))
+
+    def expected_warmth_per_day(self):
+        """Average warmth per day in the long run (by simulation, 1 person, 2000 days)."""
+        ev = self.events(2000, 1, 12345)
+        return float(ev.warmth.mean())
+
+
+def _bernoulli(rng, shape, p):
+    return rng.random(shape, dtype=DTYPE) < DTYPE(p)
+
+
+class ConsistentPartner(Partner):
+    r"""A consistent partner: warmth nearly every day, rarely cruelty (continuous-like).
+
+    Each day, independently: warmth with chance ``p_warmth`` (intensity
+    ``warmth``), cruelty with chance ``p_cruelty`` (intensity ``cruelty``).
+    Technical name: a near-continuous (random-ratio, high p) schedule.
+
+    .. math:: W_t = w\,\mathbb{1}[U_t < p_w],\qquad C_t = c\,\mathbb{1}[U'_t < p_c]
+
+    Examples
+    --------
+    >>> ev = ConsistentPartner().events(days=1000, people=2, rng=0)
+    >>> ev.warmth.shape
+    (2, 1000)
+    >>> round(float((ev.warmth > 0).mean()), 1)
+    0.9
+    """
+
+    label = "Consistent partner"
+    citation = ("Ferster, C. B., & Skinner, B. F. (1957). Schedules of Reinforcement "
+                "(continuous vs. partial reinforcement).")
+    equations = (r"W_t = w\,\mathbb{1}[U_t < p_w]", r"C_t = c\,\mathbb{1}[U'_t < p_c]")
+    parameters = {
+        "p_warmth": Param(float, 0, 1, default=0.9, label="Chance of warmth each day",
+                          help="How likely a bid for connection is answered warmly.",
+                          step=0.01),
+        "warmth": Param(float, 0, 3, default=1.0, label="How warm",
+                        help="How strong the warmth is when it comes.", step=0.1),
+        "p_cruelty": Param(float, 0, 1, default=0.02, label="Chance of cruelty each day",
+                           help="How likely a day brings criticism or coldness.",
+                           step=0.01),
+        "cruelty": Param(float, 0, 3, default=0.5, label="How cruel",
+                         help="How hurtful the cruelty is when it comes.", step=0.1),
+    }
+
+    def __init__(self, p_warmth=0.9, warmth=1.0, p_cruelty=0.02, cruelty=0.5):
+        self.p_warmth = p_warmth
+        self.warmth = warmth
+        self.p_cruelty = p_cruelty
+        self.cruelty = cruelty
+
+    def _events(self, v, days, people, rng):
+        shape = (days, people)
+        w = _bernoulli(rng, shape, v["p_warmth"]).astype(DTYPE)
+        w *= DTYPE(v["warmth"])
+        c = _bernoulli(rng, shape, v["p_cruelty"]).astype(DTYPE)
+        c *= DTYPE(v["cruelty"])
+        return Events(w.T, c.T, None)
+
+
+class IntermittentPartner(Partner):
+    r"""An intermittent partner: warmth unpredictable, often cruel, sometimes warm after cruelty.
+
+    Cruelty comes on a day with chance ``p_cruelty``.  ``alternation`` sets
+    how regularly warmth follows cruelty (0: no link; 1: always warm the
+    day after cruelty — making up).  Warmth on other days is made rarer so
+    that, where possible, the overall chance of warmth stays ``p_warmth``:
+
+    .. math::
+        q = a + (1-a)\,p_w,\qquad
+        p_{other} = \frac{p_w - p_c\,q}{1 - p_c}\ (\text{clipped to } [0, 1]),\qquad
+        P(W_t) = \begin{cases} q & C_{t-1} > 0\\ p_{other} & \text{else}\end{cases}
+
+    Technical name: a random-ratio schedule of warmth with a sequential link
+    to punishment.  Dutton & Painter (1993) found intermittency (not a
+    regular "cycle") to be the key predictor of attachment after leaving,
+    and unrelated to predictability — hence two separate parameters.
+
+    Examples
+    --------
+    >>> ev = IntermittentPartner(p_warmth=0.3).events(days=4000, people=1, rng=0)
+    >>> round(float((ev.warmth > 0).mean()), 1)
+    0.3
+    """
+
+    label = "Intermittent partner"
+    citation = ("Dutton, D. G., & Painter, S. (1993). Emotional attachments in abusive "
+                "relationships: A test of traumatic bonding theory. Violence and "
+                "Victims, 8(2), 105–120.")
+    equations = (r"q = a + (1-a)\,p_w",
+                 r"p_{\mathrm{other}} = \frac{p_w - p_c q}{1-p_c}",
+                 r"P(W_t>0) = q\ \text{if}\ C_{t-1}>0,\ \text{else}\ p_{\mathrm{other}}")
+    parameters = {
+        "p_warmth": Param(float, 0, 1, default=0.3, label="Chance of warmth each day",
+                          help="How likely a bid for connection is answered warmly.",
+                          step=0.01),
+        "warmth": Param(float, 0, 3, default=1.0, label="How warm",
+                        help="How strong the warmth is when it comes.", step=0.1),
+        "p_cruelty": Param(float, 0, 1, default=0.3, label="Chance of cruelty each day",
+                           help="How likely a day brings criticism, coldness or worse.",
+                           step=0.01),
+        "cruelty": Param(float, 0, 3, default=1.0, label="How cruel",
+                         help="How hurtful the cruelty is when it comes.", step=0.1),
+        "alternation": Param(float, 0, 1, default=0.5, label="Warmth after cruelty",
+                             help="How regularly warmth follows a cruel day "
+                                  "(0: no link, 1: always).", step=0.05),
+    }
+
+    def __init__(self, p_warmth=0.3, warmth=1.0, p_cruelty=0.3, cruelty=1.0,
+                 alternation=0.5):
+        self.p_warmth = p_warmth
+        self.warmth = warmth
+        self.p_cruelty = p_cruelty
+        self.cruelty = cruelty
+        self.alternation = alternation
+
+    def _events(self, v, days, people, rng):
+        shape = (days, people)
+        pw, pc, a = v["p_warmth"], v["p_cruelty"], v["alternation"]
+        cruel = _bernoulli(rng, shape, pc)
+        q = a + (1 - a) * pw
+        p_other = 0.0 if pc >= 1 else min(1.0, max(0.0, (pw - pc * q) / (1 - pc)))
+        thr = np.full(shape, p_other, dtype=DTYPE)
+        thr[1:][cruel[:-1]] = q
+        w = (rng.random(shape, dtype=DTYPE) < thr).astype(DTYPE)
+        w *= DTYPE(v["warmth"])
+        c = cruel.astype(DTYPE)
+        c *= DTYPE(v["cruelty"])
+        return Events(w.T, c.T, None)
+
+
+class CyclePartner(Partner):
+    r"""The abuse cycle in four phases: tension building, incident, reconciliation, calm.
+
+    Phase lengths are given in days; with ``jitter`` > 0 each phase of each
+    cycle varies per person (log-normal, median as given) and people start
+    at random points of the cycle.  ``escalation`` makes each cycle's
+    cruelty stronger by that fraction and its calm phase shorter.
+
+    * tension building: small cruelty with chance 0.5 a day (``tension_cruelty``)
+    * incident: cruelty every day (``incident_cruelty``)
+    * reconciliation: strong warmth every day (``reconciliation_warmth``;
+      apologies, gifts, promises)
+    * calm: ordinary warmth with chance ``calm_warmth`` a day.
+
+    .. math::
+        L_{c,\phi} = \max(1, \mathrm{round}(\bar L_\phi\, e^{j Z})),\quad
+        L_{c,calm} \leftarrow L_{c,calm}(1-e)^c,\quad
+        C \leftarrow C\,(1+e)^c
+
+    The four phases follow the "cycle of abuse" (Walker 1979) as described
+    in the kit's source articles; Dutton & Painter (1993) argue that
+    intermittency, not the cycle as such, is what builds the bond.  Use
+    ``events(...).phase`` (codes into :data:`PHASE_NAMES`) to draw bands.
+
+    Examples
+    --------
+    >>> ev = CyclePartner(jitter=0).events(days=21, people=1, rng=0)
+    >>> "".join("TIRC"[k] for k in ev.phase[0])
+    'TTTTTTTIRRRCCCCCCCCCC'
+    """
+
+    label = "Cycle of abuse"
+    citation = ("Walker, L. E. (1979). The Battered Woman. Harper & Row. Dutton, D. G., & "
+                "Painter, S. (1993). Violence and Victims, 8(2), 105–120.")
+    equations = (r"L_{c,\phi} = \max\!\left(1, \mathrm{round}(\bar L_\phi e^{jZ})\right)",
+                 r"L_{c,\mathrm{calm}} \leftarrow L_{c,\mathrm{calm}}\,(1-e)^c",
+                 r"C \leftarrow C\,(1+e)^c")
+    parameters = {
+        "tension_days": Param(int, 1, 365, default=7, label="Tension building (days)",
+                              help="How long the tension builds.", unit="days", step=1),
+        "incident_days": Param(int, 1, 60, default=1, label="Incident (days)",
+                               help="How long an incident lasts.", unit="days", step=1),
+        "reconciliation_days": Param(int, 1, 60, default=3,
+                                     label="Reconciliation (days)",
+                                     help="How long the making-up lasts.", unit="days",
+                                     step=1),
+        "calm_days": Param(int, 0, 365, default=10, label="Calm (days)",
+                           help="How long the calm lasts before tension builds again.",
+                           unit="days", step=1),
+        "tension_cruelty": Param(float, 0, 3, default=0.5, label="Cruelty while tense",
+                                 help="How hurtful the small cruelties are.", step=0.1),
+        "incident_cruelty": Param(float, 0, 5, default=2.0, label="Cruelty of an incident",
+                                  help="How hurtful an incident is.", step=0.1),
+        "reconciliation_warmth": Param(float, 0, 3, default=1.5,
+                                       label="Warmth when making up",
+                                       help="How intense the apologies and affection are.",
+                                       step=0.1),
+        "calm_warmth": Param(float, 0, 1, default=0.6, label="Chance of warmth when calm",
+                             help="How likely a calm day is a warm one.", step=0.05),
+        "escalation": Param(float, 0, 0.5, default=0.05, label="Escalation per cycle",
+                            help="How much worse each cycle gets (and the calm shorter).",
+                            step=0.01),
+        "jitter": Param(float, 0, 1, default=0.3, label="Irregularity",
+                        help="How much phase lengths vary (0: a clockwork cycle).",
+                        step=0.05),
+    }
+
+    def __init__(self, tension_days=7, incident_days=1, reconciliation_days=3,
+                 calm_days=10, tension_cruelty=0.5, incident_cruelty=2.0,
+                 reconciliation_warmth=1.5, calm_warmth=0.6, escalation=0.05,
+                 jitter=0.3):
+        self.tension_days = tension_days
+        self.incident_days = incident_days
+        self.reconciliation_days = reconciliation_days
+        self.calm_days = calm_days
+        self.tension_cruelty = tension_cruelty
+        self.incident_cruelty = incident_cruelty
+        self.reconciliation_warmth = reconciliation_warmth
+        self.calm_warmth = calm_warmth
+        self.escalation = escalation
+        self.jitter = jitter
+
+    def phases(self, days, people=1, rng=None):
+        """Phase codes (people x days; see :data:`PHASE_NAMES`) and cycle numbers.
+
+        Returns
+        -------
+        phase : numpy.ndarray of int8, shape (people, days)
+        cycle : numpy.ndarray of int32, shape (people, days)
+        """
+        v = self.validate()
+        return self._phases(v, days, people, make_rng(rng))
+
+    def _phases(self, v, days, people, rng):
+        base = np.array([v["tension_days"], v["incident_days"],
+                         v["reconciliation_days"], v["calm_days"]], float)
+        j, esc = v["jitter"], v["escalation"]
+        min_len = 3.0
+        offset_max = int(base.sum()) if j > 0 else 0
+        span = days + offset_max
+        n_cycles = int(span // min_len) + 2
+        lengths = np.broadcast_to(base, (people, n_cycles, 4)).copy()
+        if j > 0:
+            lengths *= np.exp(j * rng.standard_normal((people, n_cycles, 4)))
+        lengths[:, :, 3] *= (1 - esc) ** np.arange(n_cycles)
+        lengths = np.rint(lengths)
+        lengths[:, :, :3] = np.maximum(lengths[:, :, :3], 1)
+        lengths[:, :, 3] = np.maximum(lengths[:, :, 3], 0)
+        ends = np.cumsum(lengths.reshape(people, -1), axis=1).astype(np.int64)
+        offset = (rng.integers(0, offset_max, size=people) if offset_max > 0
+                  else np.zeros(people, np.int64))
+        ends -= offset[:, None]
+        marks = np.zeros((people, days + 1), dtype=np.int32)
+        rows = np.broadcast_to(np.arange(people)[:, None], ends.shape)
+        keep = (ends >= 0) & (ends < days)
+        np.add.at(marks, (rows[keep], ends[keep]), 1)
+        # segments that ended before day 0 (from the random offset)
+        marks[:, 0] += (ends < 0).sum(axis=1, dtype=np.int32)
+        seg = np.cumsum(marks[:, :days], axis=1, dtype=np.int32)
+        return (seg % 4).astype(np.int8), seg // 4
+
+    def _events(self, v, days, people, rng):
+        phase, cycle = self._phases(v, days, people, rng)
+        grow = (1 + v["escalation"]) ** cycle.astype(DTYPE)
+        u = rng.random((people, days), dtype=DTYPE)
+        c = np.where(phase == 0, (u < 0.5) * DTYPE(v["tension_cruelty"]), 0).astype(DTYPE)
+        c += (phase == 1) * DTYPE(v["incident_cruelty"])
+        c *= grow
+        w = ((phase == 2) * DTYPE(v["reconciliation_warmth"])).astype(DTYPE)
+        w += (phase == 3) & (rng.random((people, days), dtype=DTYPE) < v["calm_warmth"])
+        return Events(w, c, phase)
+
+
+PARTNER_CLASSES = {c.__name__: c for c in (ConsistentPartner, IntermittentPartner,
+                                           CyclePartner)}

@@ -1,0 +1,519 @@
+"""Scenarios: a relationship that runs for some days, then ends; what follows.
+
+A :class:`Scenario` joins a partner (what happens), a learner (how
+expectation updates: by default :class:`~bondlab.learners.ChangeDetection`)
+and an opponent process (how it is felt), for many simulated people at once.
+After leaving there is no contact, except on the days listed in
+``contacts``; reminders (a song, a place, a date) come at random.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._params import (DTYPE, Model, Param, check_memory, check_value, make_rng,
+                      spread_factors)
+from .affect import OpponentProcess
+from .learners import ChangeDetection, Learner
+from .partners import PHASE_NAMES, IntermittentPartner, Partner
+
+__all__ = ["Scenario", "ScenarioResult", "OUTPUTS", "contact_cost"]
+
+#: Names of the per-person, per-day outputs of a scenario run, in order.
+OUTPUTS = ("warmth", "cruelty", "attachment", "mood", "withdrawal", "surprise")
+
+#: Warmth below this does not count as "warmth came" for the learner.
+HIT_LEVEL = 0.25
+#: Warmth of a contact after leaving, by kind (before grey rock).
+CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
+#: Factor on a contact's warmth when the person keeps it grey rock.
+GREY_ROCK_FACTOR = 0.1
+
+OUTPUT_HELP = {
+    "warmth": "Warmth received that day (0 = none).",
+    "cruelty": "Cruelty received that day (0 = none).",
+    "attachment": "The pull toward the partner: belief that the warm times are still "
+                  "there to come, times how good they felt (incl. relief).",
+    "mood": "Felt mood: opponent process of warmth minus that of cruelty, plus noise.",
+    "withdrawal": "After leaving: negative mood plus craving (the pull on days without "
+                  "warmth). Zero while together.",
+    "surprise": "Prediction error: warmth came (1) or not (0), minus what was expected.",
+}
+
+
+class Scenario(Model):
+    r"""A relationship, its end, and what follows — for many people at once.
+
+    Each day *t* and person *i*:
+
+    1. the partner's events give warmth :math:`W_t` and cruelty :math:`C_t`
+       (after leaving: 0, except contacts);
+    2. the opponent process turns them into felt states, one channel for
+       warmth (plus support from friends after leaving) and one for cruelty;
+    3. the learner sees whether warmth came (:math:`x_t = [W_t \ge 0.25]`)
+       and how good it felt: warmth plus *relief*, the positive
+       after-reaction of the cruelty channel (negative reinforcement);
+    4. outputs: ``attachment`` (the learner's pull), ``mood``,
+       ``withdrawal``, ``surprise``.
+
+    .. math::
+        r_t = W_t + x_t\,\max(0,\ b^-_t - a^-_t)
+
+        \text{attachment}_t = (1-\pi_t)\,\bar r_t,\qquad
+        \text{mood}_t = (a^+_t - b^+_t) - (a^-_t - b^-_t) + n_t
+
+        \text{withdrawal}_t = \max(0, -\text{mood}_t) +
+            (1 - x_t)\,\text{attachment}_t\,(1 - \tfrac12 \text{support})
+            \quad\text{(after leaving; 0 while together)}
+
+    with :math:`\pi_t` the change-detection belief that things have
+    changed, :math:`\bar r` its running mean reward on warm days, and
+    :math:`n_t` slow AR(1) mood noise.  Reminders lower the evidence for
+    "it has changed" by 2 log-odds units, fading over 3 days (waves of
+    craving while healing; Bouton's renewal and reinstatement in spirit).
+
+    With the default parameters, the intermittent partner gives markedly
+    less warmth in total than the consistent one, yet the pull lasts
+    markedly longer after leaving: the partial-reinforcement extinction
+    effect carried by :class:`~bondlab.learners.ChangeDetection`.  With
+    ``learner=RescorlaWagner()`` it does not (the negative control).
+
+    Parameters
+    ----------
+    partner : Partner, optional
+        Default :class:`~bondlab.partners.IntermittentPartner`.
+    learner : Learner, optional
+        Default :class:`~bondlab.learners.ChangeDetection`.
+    affect : OpponentProcess, optional
+        Default ``OpponentProcess()`` with time in days.
+    days_together, days_after : int
+        Length of the relationship, and of the time simulated after it ends.
+    contacts : list of int
+        Days after leaving on which a contact happens (1 = the first day).
+    contact_kind : {"message", "meeting"}
+        Warmth 0.6 for a message, 1.0 for a meeting.
+    grey_rock : bool
+        Keep contacts flat (warmth × 0.1): they no longer count as warmth.
+    support : float in [0, 1]
+        Alternative rewards after leaving (friends, a group): a daily
+        pleasant stimulus of 0.4 × support, and craving × (1 − support/2).
+    reminders : float in [0, 7]
+        Reminders per week after leaving.
+    mood_noise : float in [0, 2]
+        Size of the slow day-to-day ups and downs of mood.
+    people : int
+        Number of simulated people.
+    spread : float in [0, 1]
+        How much people differ (log-normal spread of learning and feeling).
+    seed : int or None
+        Random seed (same seed → same numbers).
+
+    Examples
+    --------
+    >>> r = Scenario(people=200, seed=1).run()
+    >>> r.attachment.shape
+    (200, 360)
+    >>> med, q25, q75 = r.band("attachment")
+    >>> s = r.summary()
+    >>> s["total_warmth"] > 0 and s["persistence_days"] > 0
+    True
+    """
+
+    label = "A relationship and after"
+    citation = ("Dutton, D. G., & Painter, S. (1993). Violence and Victims, 8(2), 105–120; "
+                "see the partner, learner and affect models for their sources.")
+    equations = (
+        r"r_t = W_t + x_t\,\max(0,\,b^-_t - a^-_t)",
+        r"\mathrm{attachment}_t = (1-\pi_t)\,\bar r_t",
+        r"\mathrm{mood}_t = (a^+_t - b^+_t) - (a^-_t - b^-_t) + n_t",
+        r"\mathrm{withdrawal}_t = \max(0,-\mathrm{mood}_t) + (1-x_t)\,"
+        r"\mathrm{attachment}_t\,(1-\tfrac12\mathrm{support})",
+    )
+    parameters = {
+        "partner": Param(Partner, default=None, none_ok=True, label="Partner",
+                         help="Who the relationship is with (default: intermittent)."),
+        "learner": Param(Learner, default=None, none_ok=True, label="Learner",
+                         help="How expectation updates (default: change detection)."),
+        "affect": Param(OpponentProcess, default=None, none_ok=True, label="Affect",
+                        help="How events are felt (default: opponent process)."),
+        "days_together": Param(int, 1, 3650, default=180, label="Days together",
+                               help="How long the relationship lasts.", unit="days",
+                               step=1),
+        "days_after": Param(int, 1, 3650, default=180, label="Days after leaving",
+                            help="How long to follow what happens after it ends.",
+                            unit="days", step=1),
+        "contacts": Param("days", 1, 3650, default=(), label="Contact on days",
+                          help="Days after leaving on which there is contact."),
+        "contact_kind": Param(str, default="message", choices=("message", "meeting"),
+                              label="Kind of contact",
+                              help="A message (warmth 0.6) or a meeting (warmth 1)."),
+        "grey_rock": Param(bool, default=False, label="Grey rock",
+                           help="Keep any contact flat and brief, so it brings little "
+                                "warmth."),
+        "support": Param(float, 0, 1, default=0.0, label="Support from others",
+                         help="Friends, family, a group: other sources of warmth after "
+                              "leaving.", step=0.05),
+        "reminders": Param(float, 0, 7, default=1.0, label="Reminders per week",
+                           help="Songs, places, dates that bring the partner to mind.",
+                           unit="per week", step=0.5),
+        "mood_noise": Param(float, 0, 2, default=0.15, label="Ups and downs",
+                            help="How much mood varies from day to day for other "
+                                 "reasons.", step=0.05),
+        "people": Param(int, 1, 10_000_000, default=500, label="People simulated",
+                        help="How many simulated people to run at once.", step=100),
+        "spread": Param(float, 0, 1, default=0.2, label="How much people differ",
+                        help="Spread of people's learning and feeling.", step=0.05),
+        "seed": Param(int, 0, 2**63 - 1, default=0, none_ok=True, label="Random seed",
+                      help="Same seed, same numbers."),
+    }
+
+    def __init__(self, partner=None, learner=None, affect=None, days_together=180,
+                 days_after=180, contacts=(), contact_kind="message", grey_rock=False,
+                 support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
+                 seed=0):
+        self.partner = partner
+        self.learner = learner
+        self.affect = affect
+        self.days_together = days_together
+        self.days_after = days_after
+        self.contacts = contacts
+        self.contact_kind = contact_kind
+        self.grey_rock = grey_rock
+        self.support = support
+        self.reminders = reminders
+        self.mood_noise = mood_noise
+        self.people = people
+        self.spread = spread
+        self.seed = seed
+
+    def validate(self):
+        v = super().validate()
+        v["partner"] = v["partner"] if v["partner"] is not None else IntermittentPartner()
+        v["learner"] = v["learner"] if v["learner"] is not None else ChangeDetection()
+        v["affect"] = v["affect"] if v["affect"] is not None else OpponentProcess()
+        for k in ("partner", "learner", "affect"):
+            v[k].validate()
+        bad = [c for c in v["contacts"] if c > v["days_after"]]
+        if bad:
+            raise ValueError(
+                f"The 'contacts' parameter of Scenario must list days within "
+                f"'days_after' (1 to {v['days_after']}). Got {bad[0]} instead.")
+        check_memory(14 * v["people"] * (v["days_together"] + v["days_after"]),
+                     "This scenario")
+        return v
+
+    # ------------------------------------------------------------------
+    def run(self):
+        """Simulate every person, every day.  Returns a :class:`ScenarioResult`."""
+        v = self.validate()
+        P, T1, T2 = v["people"], v["days_together"], v["days_after"]
+        T = T1 + T2
+        rng = make_rng(v["seed"])
+        sens_learn = spread_factors(rng, P, v["spread"])
+        sens_feel = spread_factors(rng, P, v["spread"])
+
+        # --- all random events, drawn before the time loop ---------------
+        ev = v["partner"].events(T1, P, rng)
+        S = np.zeros((T, 2, P), DTYPE)           # stimulus: [warmth(+support), cruelty]
+        S[:T1, 0] = ev.warmth.T
+        S[:T1, 1] = ev.cruelty.T
+        if v["contacts"]:
+            cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
+                                                      else 1.0)
+            for d in v["contacts"]:
+                S[T1 + d - 1, 0] = cw
+        hit = (S[:, 0] >= HIT_LEVEL).astype(DTYPE)
+        miss = 1 - hit
+        sup = DTYPE(0.4 * v["support"])
+        if sup:
+            S[T1:, 0] += sup
+        rho = DTYPE(math.exp(-1 / 5))
+        noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
+        xi = rng.random((T, P), dtype=DTYPE)
+        xi -= DTYPE(0.5)
+        xi *= DTYPE(noise_scale)
+        n_rem = rng.poisson(v["reminders"] / 7 * T2 * P) if T2 else 0
+        rem = np.zeros((T2, P), DTYPE)
+        if n_rem:
+            np.add.at(rem, (rng.integers(0, T2, n_rem), rng.integers(0, P, n_rem)),
+                      DTYPE(2.0))
+        rem_decay = DTYPE(math.exp(-1 / 3))
+
+        # --- outputs, time-major (day rows contiguous) ---------------------
+        out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
+                                                    "surprise")}
+        A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
+        WD[:T1] = 0
+        W = S[:, 0] if not sup else S[:, 0] - np.where(np.arange(T)[:, None] >= T1, sup, 0)
+
+        learn = v["learner"].begin(P, sens_learn)
+        feel = v["affect"].begin((2, P), 1.0, sens_feel)
+        a, b = feel.a, feel.b
+        rel = np.empty(P, DTYPE)
+        tmp = np.empty(P, DTYPE)
+        noise = np.zeros(P, DTYPE)
+        R = np.zeros(P, DTYPE)
+        crave = DTYPE(1 - 0.5 * v["support"])
+        has_offset = hasattr(learn, "offset")
+
+        for t in range(T):
+            after = t >= T1
+            feel.step(S[t])
+            # felt reward of warmth, including relief from the cruelty channel
+            np.subtract(b[1], a[1], out=rel)
+            np.maximum(rel, 0, out=rel)
+            rel *= hit[t]
+            rel += W[t]
+            if after and has_offset:
+                R *= rem_decay
+                R += rem[t - T1]
+                learn.offset = R
+            learn.step(hit[t], rel, surprise=SU[t], pull=A[t])
+            # mood
+            m = M[t]
+            np.subtract(a[0], b[0], out=m)
+            np.subtract(a[1], b[1], out=tmp)
+            m -= tmp
+            if feel.ks:
+                m += feel.sp[0]
+                m += feel.sp[1]
+            noise *= rho
+            noise += xi[t]
+            m += noise
+            # withdrawal (after leaving): negative mood + craving on days without warmth
+            wd = WD[t]
+            if not after:
+                continue
+            np.negative(m, out=wd)
+            np.maximum(wd, 0, out=wd)
+            np.multiply(A[t], miss[t], out=tmp)
+            if crave != 1:
+                tmp *= crave
+            wd += tmp
+
+        arrays = {"warmth": W.T, "cruelty": S[:, 1].T}
+        arrays.update({k: out[k].T for k in ("attachment", "mood", "withdrawal",
+                                             "surprise")})
+        return ScenarioResult(arrays, days_together=T1, days_after=T2,
+                              phase=ev.phase, scenario=self, params=v)
+
+    def contact_cost(self, after_days=30, threshold=0.25):
+        """The cost of one contact after ``after_days`` days of no contact.
+
+        See :func:`contact_cost`.
+        """
+        return contact_cost(self, after_days=after_days, threshold=threshold)
+
+
+def _first_true(mask, censored):
+    """Index of the first True along axis 0 (time-major), ``censored`` where none."""
+    idx = np.argmax(mask, axis=0).astype(float)
+    idx[~mask.any(axis=0)] = censored
+    return idx
+
+
+def _med(x):
+    x = np.asarray(x, float)
+    m = float(np.median(x))
+    return m
+
+
+class ScenarioResult:
+    """What a :class:`Scenario` run produced: named arrays, bands, summary metrics.
+
+    Attributes
+    ----------
+    warmth, cruelty, attachment, mood, withdrawal, surprise : numpy.ndarray
+        Shape (people, days): axis 0 people, axis 1 days.  Day index
+        ``days_together`` is the first day after leaving.
+    phase : numpy.ndarray of int8 or None
+        Cycle phase per person and day together (CyclePartner only; see
+        :data:`bondlab.partners.PHASE_NAMES`), shape (people, days_together).
+    days_together, days_after : int
+    day : numpy.ndarray
+        Day numbers relative to leaving (0 = first day after; negative = together).
+    names : tuple of str
+        The output names (:data:`OUTPUTS`).
+    params : dict
+        The validated scenario parameters.
+    """
+
+    names = OUTPUTS
+    phase_names = PHASE_NAMES
+
+    def __init__(self, arrays, days_together, days_after, phase=None, scenario=None,
+                 params=None):
+        self._arrays = arrays
+        for k, v in arrays.items():
+            setattr(self, k, v)
+        self.days_together = days_together
+        self.days_after = days_after
+        self.phase = phase
+        self.scenario = scenario
+        self.params = params or {}
+        self.day = np.arange(days_together + days_after) - days_together
+
+    @property
+    def people(self):
+        return self.attachment.shape[0]
+
+    def __getitem__(self, name):
+        return self._arrays[name]
+
+    def band(self, name):
+        """Median and quartiles over people for each day.
+
+        Returns
+        -------
+        (median, q25, q75) : three numpy arrays of shape (days,)
+
+        Examples
+        --------
+        >>> r = Scenario(people=50, days_together=20, days_after=10).run()
+        >>> [a.shape for a in r.band("mood")]
+        [(30,), (30,), (30,)]
+        """
+        if name not in self._arrays:
+            raise ValueError(f"Unknown output {name!r}. Outputs: {', '.join(self.names)}.")
+        q25, med, q75 = np.percentile(self._arrays[name], [25, 50, 75], axis=0)
+        return med, q25, q75
+
+    def _after(self, name):
+        return self._arrays[name].T[self.days_together:]
+
+    def summary(self, threshold=0.25, recover_threshold=0.15, recover_window=7):
+        """Summary metrics (medians over people).
+
+        Parameters
+        ----------
+        threshold : float
+            Pull level below which the attachment counts as faded.
+        recover_threshold : float
+            Withdrawal level below which a day counts as recovered.
+        recover_window : int
+            Days in a row below ``recover_threshold`` that count as recovery.
+
+        Returns
+        -------
+        dict
+            ``total_warmth`` (sum of warmth while together),
+            ``warm_days_fraction``, ``total_cruelty``,
+            ``attachment_at_leaving``,
+            ``persistence_days`` (days after leaving until the pull first
+            falls below ``threshold``; ``inf`` if not within the run),
+            ``days_pull_above`` (days after leaving with pull ≥ threshold),
+            ``peak_withdrawal`` (largest withdrawal after leaving),
+            ``days_to_recover`` (first day after leaving that starts
+            ``recover_window`` days below ``recover_threshold``; ``inf`` if
+            none), ``recovered_fraction`` (people who recovered),
+            ``mean_mood_together``, ``mean_mood_after``, and ``people``.
+        """
+        T1, T2 = self.days_together, self.days_after
+        w = self.warmth.T[:T1]
+        pull_after = self._after("attachment")
+        wd_after = self._after("withdrawal")
+        persist = _first_true(pull_after < threshold, np.inf)
+        ok = wd_after < recover_threshold
+        k = int(recover_window)
+        if T2 >= k:
+            bad = np.concatenate([np.zeros((1, ok.shape[1]), np.int32),
+                                  np.cumsum(~ok, axis=0, dtype=np.int32)])
+            window_clear = (bad[k:] - bad[:-k]) == 0
+            recover = _first_true(window_clear, np.inf)
+        else:
+            recover = np.full(ok.shape[1], np.inf)
+        return {
+            "people": int(self.people),
+            "total_warmth": _med(w.sum(axis=0)),
+            "warm_days_fraction": _med((w >= HIT_LEVEL).mean(axis=0)),
+            "total_cruelty": _med(self.cruelty.T[:T1].sum(axis=0)),
+            "attachment_at_leaving": _med(self.attachment[:, T1 - 1]),
+            "persistence_days": _med(persist),
+            "days_pull_above": _med((pull_after >= threshold).sum(axis=0)),
+            "peak_withdrawal": _med(wd_after.max(axis=0)),
+            "days_to_recover": _med(recover),
+            "recovered_fraction": float(np.isfinite(recover).mean()),
+            "mean_mood_together": _med(self.mood.T[:T1].mean(axis=0)),
+            "mean_mood_after": _med(self._after("mood").mean(axis=0)),
+        }
+
+    def contact_cost(self, after_days=30, threshold=0.25):
+        """Cost of one contact after ``after_days`` of no contact (re-runs the scenario)."""
+        return contact_cost(self.scenario, after_days=after_days, threshold=threshold)
+
+    def to_dict(self, summary=True):
+        """A JSON-ready dict: per-day median and quartiles of each output, and the summary."""
+        d = {"days_together": self.days_together, "days_after": self.days_after,
+             "day": self.day.tolist(), "outputs": {}}
+        for n in self.names:
+            med, q25, q75 = self.band(n)
+            d["outputs"][n] = {"median": _round(med), "q25": _round(q25),
+                               "q75": _round(q75)}
+        if self.phase is not None:
+            vals, counts = np.unique(self.phase[0], return_counts=True)
+            d["phase_names"] = list(PHASE_NAMES)
+            d["phase_person0"] = self.phase[0].tolist()
+        if summary:
+            d["summary"] = _jsonable(self.summary())
+        return d
+
+
+def _round(a, nd=4):
+    return [round(float(x), nd) for x in a]
+
+
+def _jsonable(d):
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            out[k] = None
+        else:
+            out[k] = v
+    return out
+
+
+def contact_cost(scenario, after_days=30, threshold=0.25):
+    """What one contact after ``after_days`` days of no contact costs.
+
+    Runs the scenario twice with the same seed (so both share every random
+    event): without contacts, and with a single contact on day
+    ``after_days`` after leaving (of the scenario's ``contact_kind``, grey
+    rock or not).
+
+    Returns
+    -------
+    dict
+        ``after_days``; ``pull_before`` (median pull the day before, no
+        contact); ``pull_after_contact`` (median pull on the contact day);
+        ``extra_days_of_pull`` (median extra days with pull ≥ threshold);
+        ``extra_withdrawal`` (median extra withdrawal summed over the days
+        after leaving).
+
+    Examples
+    --------
+    >>> c = contact_cost(Scenario(people=100), after_days=30)
+    >>> c["pull_after_contact"] > c["pull_before"]
+    True
+    """
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"contact_cost needs a Scenario. Got {scenario!r}.")
+    v = scenario.validate()
+    n = check_value("contact_cost", "after_days",
+                    Param(int, 1, v["days_after"], default=30, label="after"), after_days)
+    base = scenario.clone(contacts=()).run()
+    with_ = scenario.clone(contacts=(n,)).run()
+    T1 = v["days_together"]
+    pb, pw = base._after("attachment"), with_._after("attachment")
+    wb, ww = base._after("withdrawal"), with_._after("withdrawal")
+    return {
+        "after_days": n,
+        "contact_kind": v["contact_kind"],
+        "grey_rock": v["grey_rock"],
+        "pull_before": _med(pb[n - 2]) if n >= 2 else _med(base.attachment[:, T1 - 1]),
+        "pull_after_contact": _med(pw[n - 1]),
+        "extra_days_of_pull": _med((pw >= threshold).sum(axis=0)
+                                   - (pb >= threshold).sum(axis=0)),
+        "extra_withdrawal": _med((ww - wb).sum(axis=0)),
+    }
