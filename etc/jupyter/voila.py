@@ -7,6 +7,7 @@ import logging
 import os
 
 from bondlab.help import shell_resources
+from bondlab.serving import fix_lost_wakeup
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -36,6 +37,12 @@ c.VoilaExecutor.cell_error_instruction = (
 # One ready kernel per page, so the first page appears fast.
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
+
+# Pages stuck on "Executing N of M" when many open at once: two causes, two fixes
+# (see bondlab/serving.py). A lost wake-up in Voila's kernel client, re-armed here;
+# kernel port collisions over TCP, gone with IPC transport (Unix sockets).
+fix_lost_wakeup()
+c.KernelManager.transport = "ipc"
 
 # A day-long workshop must not collect kernels of closed pages (voila #1458):
 # kernels with no page attached are shut down after 10 idle minutes.
