@@ -33,6 +33,7 @@ def test_renders_cleanly_and_privately(page, voila, notebook):
                         "[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert page.watch.problems() == []
     assert page.watch.outside_requests == []
+    assert page.locator("#kit-lost").is_hidden()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.title() == "Notes", "page titles stay neutral in the browser's history"
     serious = [v["id"] for v in Axe().run(page).response["violations"]
