@@ -21,7 +21,7 @@ Schedules (``bondlab.schedules``; trial level: when is a bid answered?)
     ``schedule_from_spec("VR5" | "RR0.3" | "FI10" | "VI30" | "FR3" | "CRF" | "EXT")``.
 
 Responding agent (``bondlab.agent``; cumulative record, lever game)
-    ``RespondingAgent(alpha=0.1, gamma=0.9, cost=0.03, beta=30.0)``
+    ``RespondingAgent(alpha=0.2, gamma=0.9, cost=0.05, beta=40.0, timing_noise=0.15)``
     ``.run(schedule, ticks=4000, people=50, seed=0, record_from=0)`` ->
     ``ResponseRecord`` (``responses``, ``reinforced``: bool people x ticks;
     ``cumulative()``, ``rate()``, ``reinforcement_rate()``,
@@ -81,7 +81,8 @@ Presets (``bondlab.presets``; JSON in ``data/presets/``, validated on load)
     ``data_dir()`` (``BONDLAB_DATA`` overrides).
 
 Validation (``bondlab.validate``)
-    ``TARGETS`` (phenomenon, citation, literature, claim), ``run_all(quick=False)``
+    ``TARGETS`` (phenomenon, citation, literature, claim), ``run_all()``,
+    ``run_target(key)``
     -> list of ``TargetResult``; ``format_table(results)``.  Used by
     ``bondlab validate`` and by the science tests.
 

@@ -25,6 +25,8 @@ from .schedules import Schedule, schedule_from_spec
 
 __all__ = ["RespondingAgent", "ResponseRecord", "presses_after_rewards_stop"]
 
+#: Optimistic starting value of every action (encourages trying both).
+Q0 = 0.5
 _NB = (24, 40, 12)   # bins: responses since reinforcer, ticks since reinforcer, ticks since response
 
 
@@ -103,16 +105,19 @@ class ResponseRecord:
 class RespondingAgent(Model):
     r"""An agent that learns when responding pays (didactic model, not from a paper).
 
-    State :math:`s` = (responses since the last reinforcer *n*, ticks since
-    it *τ*, ticks since the agent's own last response *g*), each in bins;
-    action values are additive over the three (a linear SARSA learner):
+    Three clues, each with its own small SARSA table of action values:
+    responses since the last reinforcer *n* (the count), ticks since it *τ*
+    (the clock, read with scalar timing noise), and ticks since the agent's
+    own last response *g* (the pause).  The agent acts on a mixture of the
+    three, each weighted by how well it has been predicting (inverse squared
+    running surprise): it works out which clue matters on this schedule.
 
     .. math::
-        Q(s, a) = w^n_a[n] + w^\tau_a[\tau] + w^g_a[g],\qquad
-        P(\text{respond}) = \sigma\big(\beta\,(Q(s,1) - Q(s,0))\big)
+        \delta_k = r - c\,a + \gamma\,Q_k(s'_k, a') - Q_k(s_k, a),\qquad
+        Q_k \leftarrow Q_k + \alpha\,\delta_k
 
-        \delta = r - c\,a + \gamma\,Q(s', a') - Q(s, a),\qquad
-        w \leftarrow w + \tfrac{\alpha}{3}\,\delta
+        \omega_k \propto \overline{\delta_k^2}^{\,-2},\qquad
+        P(\text{respond}) = \sigma\Big(\beta \sum_k \omega_k\,\big(Q_k(s_k,1) - Q_k(s_k,0)\big)\Big)
 
     A ratio schedule pays per response, so the value of responding is high
     everywhere (VR: fast, steady responding) but, under a fixed ratio, low
@@ -131,6 +136,8 @@ class RespondingAgent(Model):
         Effort of one response, in units of one reinforcer.
     beta : float in [0.1, 200]
         How decisively the agent follows its values (inverse temperature).
+    timing_noise : float in [0, 1]
+        Scalar noise on the agent's reading of elapsed time.
 
     Examples
     --------
@@ -146,25 +153,29 @@ class RespondingAgent(Model):
                 "(1998). Reinforcement Learning. MIT Press. Signatures: Ferster, C. B., & "
                 "Skinner, B. F. (1957); Cole, M. R. (1999). JEAB, 71, 319–328.")
     equations = (
-        r"Q(s,a) = w^n_a[n] + w^\tau_a[\tau] + w^g_a[g]",
-        r"P(\mathrm{respond}) = \sigma\!\left(\beta\,(Q(s,1)-Q(s,0))\right)",
-        r"\delta = r - c\,a + \gamma Q(s',a') - Q(s,a)",
+        r"\delta_k = r - c\,a + \gamma Q_k(s'_k,a') - Q_k(s_k,a)",
+        r"\omega_k \propto \overline{\delta_k^2}^{\,-2}",
+        r"P(\mathrm{respond}) = \sigma\!\left(\beta \sum_k \omega_k (Q_k(s_k,1)-Q_k(s_k,0))\right)",
     )
     parameters = {
-        "alpha": Param(float, 0.001, 1, default=0.1, label="Learning speed", step=0.01),
+        "alpha": Param(float, 0.001, 1, default=0.2, label="Learning speed", step=0.01),
         "gamma": Param(float, 0, 0.999, default=0.9, label="Patience per tick",
                        help="How much a reward one tick later is worth now.", step=0.01),
-        "cost": Param(float, 0, 1, default=0.03, label="Effort per response",
+        "cost": Param(float, 0, 1, default=0.05, label="Effort per response",
                       help="What one press costs, in units of one reward.", step=0.01),
-        "beta": Param(float, 0.1, 200, default=30.0, label="Decisiveness",
+        "beta": Param(float, 0.1, 200, default=40.0, label="Decisiveness",
                       help="How strictly the agent follows what it has learned.", step=1),
+        "timing_noise": Param(float, 0, 1, default=0.15, label="Timing noise",
+                              help="How fuzzy the agent's sense of elapsed time is "
+                                   "(scalar: grows with the time).", step=0.05),
     }
 
-    def __init__(self, alpha=0.1, gamma=0.9, cost=0.03, beta=30.0):
+    def __init__(self, alpha=0.2, gamma=0.9, cost=0.05, beta=40.0, timing_noise=0.15):
         self.alpha = alpha
         self.gamma = gamma
         self.cost = cost
         self.beta = beta
+        self.timing_noise = timing_noise
 
     def run(self, schedule, ticks=4000, people=50, seed=0, record_from=0):
         """Let ``people`` agents respond on ``schedule`` for ``ticks`` ticks.
@@ -203,32 +214,40 @@ class RespondingAgent(Model):
         rng = make_rng(seed)
         P = people
         rows = np.arange(P)
-        W = [np.zeros((P, nb, 2)) for nb in _NB]
+        Q = [np.full((P, nb, 2), Q0) for nb in _NB]      # one table per clue
+        err = np.ones((3, P))                             # running squared surprise
         n = np.zeros(P, np.int64)
         tau = np.zeros(P, np.int64)
         g = np.zeros(P, np.int64)
         caps = [nb - 1 for nb in _NB]
         state = schedule.start(P, rng)
         U = rng.random((ticks, P))
+        noise = np.exp(v["timing_noise"] * rng.standard_normal((ticks, P)))
         keep = ticks - record_from
         resp_out = np.zeros((keep, P), bool)
         rf_out = np.zeros((keep, P), bool)
-        a_, g_, c_, b_ = v["alpha"] / 3, v["gamma"], v["cost"], v["beta"]
+        a_, g_, c_, b_ = v["alpha"], v["gamma"], v["cost"], v["beta"]
         prev = None
         for t in range(ticks):
-            bins = (np.minimum(n, caps[0]), _tau_bin(tau, caps[1]), np.minimum(g, caps[2]))
-            q0 = W[0][rows, bins[0], 0] + W[1][rows, bins[1], 0] + W[2][rows, bins[2], 0]
-            q1 = W[0][rows, bins[0], 1] + W[1][rows, bins[1], 1] + W[2][rows, bins[2], 1]
-            p = 1.0 / (1.0 + np.exp(np.clip(-b_ * (q1 - q0), -50, 50)))
+            bins = (np.minimum(n, caps[0]),
+                    _tau_bin(np.rint(tau * noise[t]).astype(np.int64), caps[1]),
+                    np.minimum(g, caps[2]))
+            q0 = np.stack([Q[k][rows, bins[k], 0] for k in range(3)])
+            q1 = np.stack([Q[k][rows, bins[k], 1] for k in range(3)])
+            wts = 1.0 / err ** 2
+            wts /= wts.sum(axis=0)
+            adv = ((q1 - q0) * wts).sum(axis=0)
+            p = 1.0 / (1.0 + np.exp(np.clip(-b_ * adv, -50, 50)))
             act = U[t] < p
             ai = act.astype(np.int64)
             q = np.where(act, q1, q0)
             if prev is not None:
                 pbins, pai, pq, pr = prev
                 d = pr + g_ * q - pq
+                err += 0.02 * (d * d - err)
                 d *= a_
                 for k in range(3):
-                    W[k][rows, pbins[k], pai] += d
+                    Q[k][rows, pbins[k], pai] += d[k]
             rf = schedule.step(state, act, rng)
             r = rf.astype(float) - c_ * act
             prev = (bins, ai, q, r)

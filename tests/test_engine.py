@@ -1,0 +1,244 @@
+"""Engine: parameter validation, shapes, reproducibility, imports, presets, doctests."""
+
+import doctest
+import inspect
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import bondlab
+from bondlab import (ChangeDetection, ConsistentPartner, Continuous, CyclePartner,
+                     Extinction, FixedInterval, FixedRatio, IntermittentPartner,
+                     OpponentProcess, RandomRatio, RescorlaWagner, RespondingAgent,
+                     Scenario, TemporalDifference, VariableInterval, VariableRatio)
+from bondlab import presets
+
+MODELS = [Continuous, FixedRatio, VariableRatio, RandomRatio, FixedInterval,
+          VariableInterval, Extinction, ConsistentPartner, IntermittentPartner,
+          CyclePartner, RescorlaWagner, TemporalDifference, ChangeDetection,
+          OpponentProcess, RespondingAgent, Scenario]
+
+
+def test_import_loads_no_gui_or_notebook_modules():
+    code = ("import sys, bondlab, bondlab.validate, bondlab.__main__; "
+            "print([m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_doctests():
+    import bondlab._params, bondlab.affect, bondlab.agent, bondlab.learners
+    import bondlab.partners, bondlab.presets, bondlab.scenario, bondlab.schedules
+    import bondlab.validate
+    mods = [bondlab, bondlab._params, bondlab.affect, bondlab.agent, bondlab.learners,
+            bondlab.partners, bondlab.presets, bondlab.scenario, bondlab.schedules,
+            bondlab.validate]
+    for m in mods:
+        res = doctest.testmod(m, extraglobs={"np": np}, optionflags=doctest.ELLIPSIS)
+        assert res.failed == 0, m.__name__
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_signature_defaults_match_parameter_table(cls):
+    sig = inspect.signature(cls.__init__)
+    names = [n for n in sig.parameters if n != "self"]
+    assert names == list(cls.parameters)
+    for n in names:
+        assert sig.parameters[n].default == cls.parameters[n].default, n
+    cls().validate()      # defaults are valid
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_every_model_has_citation_equations_and_labels(cls):
+    assert cls.citation and cls.label
+    assert cls.equations and all(isinstance(e, str) for e in cls.equations)
+    for name, p in cls.parameters.items():
+        assert p.label, name
+    json.dumps(cls.describe())
+
+
+def _invalid_cases():
+    cases = []
+    for cls in MODELS:
+        for name, p in cls.parameters.items():
+            if p.kind is float:
+                bad = [float("nan"), float("inf"), True, "0.5", p.low - 1]
+                if p.high is not None:
+                    bad.append(p.high + 1)
+            elif p.kind is int:
+                bad = [1.5, True, "3", p.low - 1, float("nan")]
+                if p.high is not None:
+                    bad.append(p.high + 1)
+            elif p.kind is bool:
+                bad = [1, "yes"]
+            elif p.kind is str:
+                bad = ["nonsense", 3]
+            elif p.kind == "days":
+                bad = [[0], [1.5], "30", [True]]
+            else:
+                bad = ["a string", 3]
+            cases += [(cls, name, b) for b in bad]
+    return cases
+
+
+@pytest.mark.parametrize("cls,name,value", _invalid_cases(),
+                         ids=lambda x: getattr(x, "__name__", repr(x)))
+def test_invalid_values_are_refused_with_a_clear_message(cls, name, value):
+    obj = cls().set_params(**{name: value})
+    with pytest.raises(ValueError) as e:
+        obj.validate()
+    msg = str(e.value)
+    assert msg.startswith(f"The '{name}' parameter of {cls.__name__} must be ")
+    assert msg.endswith("instead.")
+
+
+def test_error_text_exactly():
+    with pytest.raises(ValueError, match=r"^The 'p' parameter of RandomRatio must be a "
+                       r"float in the range \[0, 1\]\. Got 1\.7 instead\.$"):
+        RandomRatio(p=1.7).outcomes(3)
+
+
+def test_unknown_parameter():
+    with pytest.raises(ValueError, match="Unknown parameter 'q' for RandomRatio"):
+        RandomRatio().set_params(q=1)
+    with pytest.raises(TypeError):
+        RandomRatio(q=1)
+
+
+def test_too_large_run_is_refused():
+    with pytest.raises(bondlab.RunTooLarge, match="GB"):
+        Scenario(people=5_000_000, days_together=3650, days_after=3650).run()
+
+
+def test_schedule_from_spec():
+    s = bondlab.schedule_from_spec
+    assert s("crf") == Continuous() and s("EXT") == Extinction()
+    assert s("FR3") == FixedRatio(n=3) and s("VR5") == VariableRatio(n=5.0)
+    assert s("RR0.25") == RandomRatio(p=0.25) and s("VI30").spec() == "VI30"
+    for bad in ("XX", "RR", "CRF2", "RR1.5", "FR0", "", "VR-1"):
+        with pytest.raises(ValueError):
+            s(bad)
+
+
+def test_schedules_shapes_and_rates():
+    rng = np.random.default_rng(0)
+    assert FixedRatio(n=4).outcomes(400, 3, rng).sum(axis=1).tolist() == [100] * 3
+    x = VariableRatio(n=4).outcomes(8000, 2, rng)
+    assert x.shape == (2, 8000) and abs(x.mean() - 0.25) < 0.02
+    assert FixedInterval(t=5).outcomes(50, 1, rng).sum() == 10
+
+
+def test_partner_events_shapes_and_phase():
+    for p in (ConsistentPartner(), IntermittentPartner(), CyclePartner()):
+        ev = p.events(days=100, people=7, rng=1)
+        assert ev.warmth.shape == ev.cruelty.shape == (7, 100)
+        assert (ev.warmth >= 0).all() and (ev.cruelty >= 0).all()
+    ph = CyclePartner().events(100, 7, 1).phase
+    assert ph.shape == (7, 100) and set(np.unique(ph)) <= {0, 1, 2, 3}
+    assert bondlab.PHASE_NAMES[1] == "incident"
+
+
+def test_alternation_links_warmth_to_cruelty():
+    def warm_after_cruel(a):
+        ev = IntermittentPartner(alternation=a).events(5000, 4, 0)
+        c = ev.cruelty[:, :-1] > 0
+        return (ev.warmth[:, 1:][c] > 0).mean(), (ev.warmth > 0).mean()
+    hi, pw_hi = warm_after_cruel(1.0)
+    lo, pw_lo = warm_after_cruel(0.0)
+    assert hi > 0.95 and abs(lo - 0.3) < 0.03
+    assert abs(pw_hi - 0.3) < 0.03 and abs(pw_lo - 0.3) < 0.03   # chance of warmth kept
+
+
+def test_cycle_escalates():
+    ev = CyclePartner(jitter=0, escalation=0.2).events(200, 1, 0)
+    incidents = ev.cruelty[0][ev.phase[0] == 1]
+    assert incidents[-1] > incidents[0] * 2
+
+
+def test_scenario_reproducible_and_seed_matters():
+    a = Scenario(people=60, days_together=40, days_after=30, seed=5).run()
+    b = Scenario(people=60, days_together=40, days_after=30, seed=5).run()
+    c = Scenario(people=60, days_together=40, days_after=30, seed=6).run()
+    for n in bondlab.OUTPUTS:
+        assert np.array_equal(a[n], b[n]), n
+        assert a[n].shape == (60, 70) and a[n].dtype == bondlab.DTYPE
+    assert not np.array_equal(a.attachment, c.attachment)
+
+
+def test_scenario_does_not_touch_global_random_state():
+    np.random.seed(0)
+    before = np.random.random()
+    np.random.seed(0)
+    Scenario(people=20, days_together=10, days_after=10).run()
+    assert np.random.random() == before
+
+
+def test_result_band_and_summary():
+    r = Scenario(people=80, days_together=30, days_after=40, seed=1).run()
+    med, q25, q75 = r.band("attachment")
+    assert med.shape == (70,) and np.all(q25 <= med + 1e-6) and np.all(med <= q75 + 1e-6)
+    s = r.summary()
+    for k in ("total_warmth", "persistence_days", "peak_withdrawal", "days_to_recover"):
+        assert k in s
+    d = r.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert set(d["outputs"]) == set(bondlab.OUTPUTS)
+    with pytest.raises(ValueError, match="Unknown output"):
+        r.band("nope")
+    assert (r.withdrawal[:, :30] == 0).all()
+
+
+def test_contacts_must_fall_within_days_after():
+    with pytest.raises(ValueError, match="'contacts'"):
+        Scenario(days_after=10, contacts=[20]).run()
+
+
+def test_presets_load_and_list():
+    names = presets.list_presets()
+    assert {"schedules", "partners", "scenarios"} == set(names)
+    for n in names["schedules"]:
+        presets.load_schedule(n)
+    for n in names["partners"]:
+        presets.load_partner(n)
+    for n in names["scenarios"]:
+        s = presets.load_scenario(n, people=5, days_after=70, days_together=5)
+        s.run()
+    s = presets.load_scenario("intermittent", p_warmth=0.2, **{"learner.hazard": 0.01})
+    assert s.partner.p_warmth == 0.2 and s.learner.hazard == 0.01
+    with pytest.raises(ValueError, match="Unknown parameter 'zzz'"):
+        presets.load_scenario("intermittent", zzz=1)
+    with pytest.raises(ValueError, match="Unknown scenario"):
+        presets.load_scenario("nope")
+
+
+def _write(tmp_path, kind, doc):
+    d = tmp_path / "presets"
+    d.mkdir(exist_ok=True)
+    for k in ("schedules", "partners", "scenarios"):
+        src = presets.data_dir() / "presets" / f"{k}.json"
+        (d / f"{k}.json").write_text(src.read_text())
+    (d / f"{kind}.json").write_text(json.dumps(doc) if not isinstance(doc, str) else doc)
+    return tmp_path
+
+
+def test_preset_errors_name_file_and_field(tmp_path, monkeypatch):
+    data = presets.data_dir()
+    doc = json.loads((data / "presets" / "partners.json").read_text())
+    doc["partners"]["intermittent"]["params"]["p_warmth"] = "high"
+    monkeypatch.setenv("BONDLAB_DATA", str(_write(tmp_path, "partners", doc)))
+    with pytest.raises(ValueError) as e:
+        presets.load_partner("intermittent")
+    assert str(e.value).endswith("partners.json: partner 'intermittent', field 'p_warmth': "
+                                 "must be a float in [0, 1], got 'high'")
+
+
+def test_preset_error_default_path_and_bad_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("BONDLAB_DATA", str(_write(tmp_path, "scenarios", "{not json")))
+    with pytest.raises(ValueError, match="scenarios.json: not valid JSON"):
+        presets.load_scenario("intermittent")
+    monkeypatch.delenv("BONDLAB_DATA")
+    assert presets.data_dir().name == "data"
