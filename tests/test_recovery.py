@@ -1,9 +1,10 @@
-"""A page whose kernel dies tells the participant calmly and reloads; the server serves on."""
+"""Kernels and pages: a dead kernel is told calmly; a closed page's kernel is shut down."""
 from __future__ import annotations
 
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from kit_browser import wait_ready
 pytestmark = pytest.mark.browser
 
 
-def kernel_pid(kernel_id: str) -> int:
+def kernel_pid(kernel_id: str) -> int | None:
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
@@ -21,7 +22,7 @@ def kernel_pid(kernel_id: str) -> int:
             continue
         if f"kernel-{kernel_id}" in cmdline and "ipykernel" in cmdline:
             return int(proc.name)
-    raise LookupError(f"no process for kernel {kernel_id}")
+    return None
 
 
 def page_kernel_id(page) -> str:
@@ -47,3 +48,20 @@ def test_killed_kernel_shows_a_calm_message_and_reload_works(page, voila, chromi
     wait_ready(page)
     assert page_kernel_id(page) != first
     assert page.locator("#kit-lost").is_hidden()
+
+
+def test_closing_a_page_opened_at_its_own_address_shuts_its_kernel_down(chromium, voila):
+    """voila #1458: without an _xsrf cookie Voila refused the shutdown; the shell fetches one."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(voila.page_url("00_start.ipynb"))   # directly, not through the start page
+    wait_ready(page)
+    kernel = page_kernel_id(page)
+    assert kernel_pid(kernel) is not None
+    page.wait_for_function("() => /(^|;\\s*)_xsrf=/.test(document.cookie)", timeout=10_000)
+    page.goto("about:blank")
+    deadline = time.monotonic() + 20
+    while kernel_pid(kernel) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    context.close()
+    assert kernel_pid(kernel) is None, "the closed page's kernel is still running"

@@ -46,6 +46,6 @@ c.KernelManager.transport = "ipc"
 
 # A day-long workshop must not collect kernels of closed pages (voila #1458):
 # kernels with no page attached are shut down after 10 idle minutes.
-c.MappingKernelManager.cull_idle_timeout = 600
+c.MappingKernelManager.cull_idle_timeout = int(os.environ.get("BONDLAB_CULL_IDLE_SECONDS", "600"))
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
