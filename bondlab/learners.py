@@ -484,7 +484,7 @@ class _CDStepper:
         lam += self.L0
         if self.offset is not None:
             lam -= self.offset
-        np.clip(lam, -60, 60, out=lam)
+        np.minimum(lam, 60, out=lam)
         np.exp(lam, out=lam)
         lam += 1
         np.reciprocal(lam, out=w)

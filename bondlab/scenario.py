@@ -236,9 +236,8 @@ class Scenario(Model):
         xi *= DTYPE(noise_scale)
         n_rem = rng.poisson(v["reminders"] / 7 * T2 * P) if T2 else 0
         rem = np.zeros((T2, P), DTYPE)
-        if n_rem:
-            np.add.at(rem, (rng.integers(0, T2, n_rem), rng.integers(0, P, n_rem)),
-                      DTYPE(2.0))
+        if n_rem:   # (two reminders on one day count as one)
+            rem[rng.integers(0, T2, n_rem), rng.integers(0, P, n_rem)] = DTYPE(2.0)
         rem_decay = DTYPE(math.exp(-1 / 3))
 
         # --- outputs, time-major (day rows contiguous) ---------------------
