@@ -1,0 +1,81 @@
+"""Running past one machine: Binder, The Littlest JupyterHub and Zero to JupyterHub configs."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from traitlets.config.loader import PyFileConfigLoader
+
+from kit_browser import ROOT, free_port
+
+START_URL = "/voila/render/notebooks/00_start.ipynb"
+
+
+def _notebook_of(url: str) -> Path:
+    return ROOT / url.split("/voila/render/", 1)[1]
+
+
+def test_binder_environment_is_valid_conda_yaml():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip
+
+
+def test_binder_start_points_voila_at_the_kit(tmp_path):
+    out = subprocess.run(["bash", str(ROOT / "start"), "env"], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout
+    assert f"JUPYTER_PATH={ROOT}/share/jupyter" in out
+    assert f"JUPYTER_CONFIG_PATH={ROOT}/etc/jupyter" in out
+
+
+def test_tljh_config_opens_the_start_page():
+    config = PyFileConfigLoader("tljh_bondlab.py", path=str(ROOT / "hub")).load_config()
+    assert _notebook_of(config.Spawner.default_url).exists()
+    env = config.Spawner.environment
+    kit = Path(config.Spawner.notebook_dir)
+    for var, folder in (("JUPYTER_PATH", "share/jupyter"), ("JUPYTER_CONFIG_PATH", "etc/jupyter")):
+        assert env[var] == str(kit / folder) and (ROOT / folder).is_dir()
+
+
+def test_z2jh_values_open_the_start_page():
+    values = yaml.safe_load((ROOT / "hub" / "z2jh-values.yaml").read_text())
+    single = values["singleuser"]
+    assert _notebook_of(single["defaultUrl"]).exists()
+    assert single["extraEnv"]["JUPYTER_CONFIG_PATH"].endswith("/etc/jupyter")
+    assert single["extraEnv"]["JUPYTER_PATH"].endswith("/share/jupyter")
+    assert values["cull"]["enabled"] is True
+
+
+def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
+    """What Binder and a hub run: jupyter server + the Voila extension + etc/jupyter settings."""
+    port = free_port()
+    env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
+               JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"))
+    log = open(tmp_path / "server.log", "w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", f"--ServerApp.root_dir={ROOT}", "--allow-root"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        html = ""
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{START_URL}", timeout=60) as r:
+                    html = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert 'id="kit-exit"' in html and 'id="kit-help"' in html, (tmp_path / "server.log").read_text()[-2000:]
+        assert "cdn.jsdelivr" not in html and "<title>Notes</title>" in html
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
