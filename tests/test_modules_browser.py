@@ -1,0 +1,68 @@
+"""Every step of every module, by keyboard only, in the three modes (Tab to Next, Enter)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from bondlab.content import load_module, module_ids
+from kit_browser import wait_ready
+
+pytestmark = pytest.mark.browser
+MODULES = module_ids()
+MODE_MARK = {"participant": None, "facilitator": "For the facilitator",
+             "lecture": "For lecture and study"}
+PROGRESS = "p.bondlab-progress"
+ON_NEXT = ("() => { const el = document.activeElement;"
+           " return !!el && el.tagName === 'BUTTON' && el.textContent.trim() === 'Next'; }")
+
+
+def _progress(page) -> str:
+    return page.locator(PROGRESS).inner_text().strip()
+
+
+def _tab_to_next(page, limit=80):
+    for _ in range(limit):
+        if page.evaluate(ON_NEXT):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("Tab never reached the Next button")
+
+
+@pytest.mark.parametrize("mode", ["participant", "facilitator", "lecture"])
+@pytest.mark.parametrize("module_id", MODULES)
+def test_click_through_by_keyboard(page, voila, module_id, mode):
+    module = load_module(module_id)
+    n = len(module.steps)
+    query = "" if mode == "participant" else f"mode={mode}"
+    page.goto(voila.page_url(f"{module_id}.ipynb", query))
+    wait_ready(page)
+    assert _progress(page) == f"Step 1 of {n}"
+    for k in range(1, n + 1):
+        step = page.locator(".bondlab-step-content").first
+        expect(step.locator("h2").first).to_have_text(module.steps[k - 1].title)
+        mark = MODE_MARK[mode]
+        if mark and (mode != "lecture" or module.steps[k - 1].lecture):
+            assert mark in step.inner_text(), f"step {k}: no {mode} notes"
+        elif mode == "participant":
+            assert "For the facilitator" not in step.inner_text()
+        if k == n:
+            break
+        _tab_to_next(page)
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            f"() => document.querySelector('{PROGRESS}').textContent.trim() === "
+            f"'Step {k + 1} of {n}'", timeout=10_000)
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+    assert page.watch.problems() == []
+    assert page.watch.outside_requests == []
+
+
+@pytest.mark.parametrize("query, expected", [("step=3", 3), ("step=999", 6), ("step=abc", 1)])
+def test_step_in_address_opens_that_step(page, voila, query, expected):
+    page.goto(voila.page_url("01_why_rewards_hook_us.ipynb", query))
+    wait_ready(page)
+    assert _progress(page) == f"Step {expected} of 6"
+    title = load_module("01_why_rewards_hook_us").steps[expected - 1].title
+    expect(page.locator(".bondlab-step-content h2").first).to_have_text(title)
+    assert page.watch.problems() == []
