@@ -1,0 +1,198 @@
+"""Leaving simulator: what follows the end of the relationship, four ways.
+
+Four :class:`bondlab.Scenario` runs share one partner and one seed (so they share every
+random event) and differ only in what happens after leaving:
+
+- **no contact**;
+- **grey rock**: the same contacts as below, kept flat and brief (``grey_rock=True``);
+- **occasional contact**: a message every N days;
+- **support from others**: no contact, plus friends, family, a group (``support``).
+
+Each panel shows withdrawal after leaving (median, middle half shaded) and one example
+person's day-to-day line: healing has ups and downs, and the picture shows them.
+:func:`bondlab.contact_cost` gives "what one contact after N days costs".
+
+Example
+-------
+>>> sim = LeavingSimulator(people=100)
+>>> sim.every.value = 45
+>>> sim.scenarios["occasional contact"].contacts[:2]
+(45, 90)
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+import ipywidgets as w
+
+import bondlab
+from bondlab import presets
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
+                            new_figure, set_summary, style_axes)
+from widgets.plots import (Panel, draw_band, fmt_days, heading, lecture_notes, safety_note,
+                           update_band)
+
+__all__ = ["LeavingSimulator", "STRATEGIES", "draw_strategy", "update_strategy",
+           "cost_sentence"]
+
+STRATEGIES = ("no contact", "grey rock", "occasional contact", "support from others")
+
+
+def cost_sentence(cost: dict) -> str:
+    """'One message on day 30 after leaving ...' from :func:`bondlab.contact_cost`."""
+    kind = "message" if cost["contact_kind"] == "message" else "meeting"
+    extra = cost["extra_days_of_pull"]
+    return (f"What one contact costs: a single {kind} on day {cost['after_days']} of no "
+            f"contact lifts the pull from {cost['pull_before']:.2f} to "
+            f"{cost['pull_after_contact']:.2f} and adds {fmt_days(max(extra, 0))} of strong "
+            f"pull (medians). That is not a failure: it is how learning works, and the "
+            f"fading starts again.")
+
+
+def draw_strategy(ax, day, band, example, contacts, title, color, linestyle):
+    """One strategy: withdrawal band, an example person's ups and downs, contact days."""
+    art = {"band": draw_band(ax, day, *band, color=color, linestyle=linestyle,
+                             label="Withdrawal (median)")}
+    art["example"], = ax.plot(day, example, color=OKABE_ITO["black"], linewidth=1,
+                              linestyle="solid", alpha=0.7, label="One person, day by day")
+    art["contacts"], = ax.plot(contacts, np.zeros(len(contacts)), linestyle="none",
+                               marker="^", markersize=10, color=OKABE_ITO["reddish_purple"],
+                               label="A contact")
+    style_axes(ax, title=title)
+    return art
+
+
+def update_strategy(ax, art, day, band, example, contacts, title):
+    update_band(art["band"], day, *band)
+    art["example"].set_data(day, example)
+    art["contacts"].set_data(contacts, np.zeros(len(contacts)))
+    ax.set_title(title)
+    ax.set_xlim(day[0], day[-1])
+
+
+class LeavingSimulator(Panel):
+    """After leaving: no contact, grey rock, occasional contact, support from others.
+
+    Parameters
+    ----------
+    partner : str
+        A partner preset (``data/presets/partners.json``); default ``"intermittent"``.
+    people : int
+        Simulated people per strategy.
+    days_together, days_after : int
+        Length of the relationship and of the time shown after it.
+    seed : int
+        Random seed (shared by all four runs).
+    """
+
+    css_class = "bondlab-leaving-simulator"
+
+    def __init__(self, partner="intermittent", people=300, days_together=180, days_after=180,
+                 seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.people, self.seed = people, seed
+        self.days_together, self.days_after = days_together, days_after
+        self.partner_choice = w.Dropdown(
+            options=[(presets.preset_info("partners", n)["label"], n)
+                     for n in presets.list_presets("partners")],
+            value=partner, description="Partner", style={"description_width": "initial"},
+            layout=w.Layout(width="min(100%, 30rem)"))
+        self.track(self.partner_choice)
+        table = bondlab.Scenario.parameters
+        self.every = self.slider(low=5, high=min(90, days_after), default=30, integer=True,
+                                 label="Contact every (days)",
+                                 help="For occasional contact and grey rock: how often "
+                                      "there is contact. Also the day of the single contact "
+                                      "costed below.")
+        self.support = self.slider(table["support"], "support", low=0.05, default=0.6)
+        self.noise = self.slider(table["mood_noise"], "mood_noise", high=1.0)
+        self.fig, self.axes = new_figure(2, 2, figsize=(11, 6.4), sharex=True, sharey=True)
+        self.axes = self.axes.ravel()
+        self.summary = figure_summary("")
+        self.cost_line = w.HTML()
+        self._cache = {}
+        self.run_model()
+        self.art = [draw_strategy(ax, *self._data(name), name.capitalize(), COLORS[i],
+                                  LINESTYLES[i])
+                    for i, (ax, name) in enumerate(zip(self.axes, STRATEGIES))]
+        for ax in self.axes[2:]:
+            style_axes(ax, xlabel="Days after leaving")
+        for ax in self.axes[::2]:
+            style_axes(ax, ylabel="Withdrawal")
+        handles, labels = self.axes[0].get_legend_handles_labels()
+        self.fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False,
+                        fontsize=12)
+        self.update(run=False)
+        controls = w.VBox([self.partner_choice, self.every, self.support, self.noise])
+        notes = lecture_notes(bondlab.Scenario)
+        self.children = [heading("After leaving"), safety_note(), controls,
+                         figure_panel(self.fig, self.summary), self.cost_line,
+                         self.status] + ([notes] if notes else [])
+
+    # -- model
+    def _scenarios(self):
+        n = self.every.value
+        contacts = tuple(range(n, self.days_after + 1, n))
+        base = dict(partner=presets.load_partner(self.partner_choice.value),
+                    days_together=self.days_together, days_after=self.days_after,
+                    people=self.people, seed=self.seed, mood_noise=self.noise.value)
+        return {
+            "no contact": bondlab.Scenario(**base),
+            "grey rock": bondlab.Scenario(**base, contacts=contacts, grey_rock=True),
+            "occasional contact": bondlab.Scenario(**base, contacts=contacts),
+            "support from others": bondlab.Scenario(**base, support=self.support.value),
+        }
+
+    def _run(self, scenario):
+        key = repr(sorted((k, repr(v)) for k, v in scenario.get_params().items()))
+        if key not in self._cache:
+            if len(self._cache) > 24:
+                self._cache.clear()
+            self._cache[key] = scenario.run()
+        return self._cache[key]
+
+    def run_model(self):
+        """Run the four strategies (unchanged ones come from a small cache) and the cost."""
+        self.scenarios = self._scenarios()
+        self.results = {name: self._run(s) for name, s in self.scenarios.items()}
+        self.summaries = {name: r.summary() for name, r in self.results.items()}
+        self.cost = bondlab.contact_cost(self.scenarios["no contact"],
+                                         after_days=self.every.value)
+
+    def _data(self, name):
+        r, T1 = self.results[name], self.days_together
+        day = np.arange(1, self.days_after + 1)
+        med, q25, q75 = r.band("withdrawal")
+        band = (med[T1:], q25[T1:], q75[T1:])
+        return day, band, r.withdrawal[0, T1:], list(self.scenarios[name].contacts)
+
+    # -- view
+    def update(self, run=True):
+        if run:
+            self.run_model()
+        top = 0.1
+        for ax, art, name in zip(self.axes, self.art, STRATEGIES):
+            day, band, example, contacts = self._data(name)
+            update_strategy(ax, art, day, band, example, contacts, name.capitalize())
+            top = max(top, float(np.max(band[2])), float(np.max(example)))
+        self.axes[0].set_ylim(-0.05 * top, top * 1.08)
+        self.fig.canvas.draw_idle()
+        set_summary(self.summary, self.describe())
+        self.cost_line.value = (f'<p class="bondlab-cost"><strong>'
+                                f'{html.escape(cost_sentence(self.cost))}</strong></p>')
+
+    def describe(self) -> str:
+        parts = []
+        for name in STRATEGIES:
+            s = self.summaries[name]
+            parts.append(f"{name.capitalize()}: worst withdrawal {s['peak_withdrawal']:.2f}, "
+                         f"strong pull for {fmt_days(s['days_pull_above'])}, withdrawal "
+                         f"settled after {fmt_days(s['days_to_recover'])}.")
+        ex = self.results["no contact"].withdrawal[0, self.days_together:]
+        ups = int(np.sum(np.diff(np.sign(np.diff(ex))) < 0))
+        return (f"Medians over {self.people} simulated people per panel, "
+                f"{self.days_after} days after leaving. " + " ".join(parts)
+                + f" The example person's line has {ups} ups and downs under no contact: "
+                  "a hard day after good ones is part of healing, not a step back.")
