@@ -124,7 +124,7 @@ class OpponentPlayground(Panel):
         self.update(run=False)
         buttons = w.HBox([w.HTML("<span>Time:</span>"), self.play, self.step_button,
                           self.reset_button],
-                         layout=w.Layout(align_items="center", gap="0.5rem",
+                         layout=w.Layout(align_items="center",
                                          flex_flow="row wrap"))
         notes = lecture_notes(bondlab.OpponentProcess)
         self.children = [heading("Opponent process: first reaction and opposite reaction"),

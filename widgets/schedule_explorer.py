@@ -192,7 +192,7 @@ class ScheduleExplorer(Panel):
         self._show_param(redraw=False)
         self.update()
         controls = w.VBox([self.kind, self.param_box, self.learner_choice, self.extinction,
-                           self.switch_box], layout=w.Layout(gap="0.3rem"))
+                           self.switch_box])
         notes = lecture_notes(bondlab.RespondingAgent, bondlab.ChangeDetection)
         self.children = [heading("Schedule explorer"), controls,
                          figure_panel(self.fig, self.summary), self.status] + (

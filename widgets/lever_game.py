@@ -1,0 +1,247 @@
+"""Lever game, "Check your phone": a small personal experiment on a hidden schedule.
+
+The participant presses "Check for messages". Messages arrive on a schedule they do not
+see, drawn at random for this page: every check (:class:`bondlab.Continuous`) or after an
+unpredictable number of checks (:class:`bondlab.VariableRatio`). After a set number of
+messages they silently stop (:class:`bondlab.Extinction`). The game records each check and
+its time; when the participant presses "I'd stop checking now" it shows their own
+cumulative record beside the engine's prediction
+(:func:`bondlab.presses_after_rewards_stop`) and explains the schedule they had.
+
+Privacy: everything stays in this page's kernel memory; nothing is written to a file and
+nothing is sent anywhere. "Play again" forgets the round.
+
+Example
+-------
+>>> game = LeverGame(seed=1)
+>>> for _ in range(40):
+...     game.check_button.click()
+>>> game.stop_button.click()
+>>> game.finished, len(game.presses)
+(True, 40)
+"""
+from __future__ import annotations
+
+import html
+import secrets
+import time
+
+import numpy as np
+
+import ipywidgets as w
+
+import bondlab
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
+                            guard, new_figure, set_summary, style_axes)
+from widgets.plots import Panel, heading, lecture_notes
+
+__all__ = ["LeverGame", "SCHEDULES", "draw_record", "draw_prediction", "MESSAGES"]
+
+#: The two hidden schedules: key -> (engine training name, plain description).
+SCHEDULES = {
+    "continuous": ("continuous", "every check brought a message (continuous reinforcement)"),
+    "variable": ("variable", "messages came after an unpredictable number of checks, about "
+                             "one check in {ratio:g} on average (variable ratio)"),
+}
+MESSAGES = ("Hey, how is your day going?", "Thinking of you.", "Saw this and smiled.",
+            "Are you free later?", "Good morning!", "That was funny, thanks.",
+            "Miss you.", "Call me when you can.")
+INTRO = ("Press \u201cCheck for messages\u201d whenever you like, as often as you like. "
+         "When you feel like stopping, press \u201cI\u2019d stop checking now\u201d. "
+         "There is no right way to play, and nothing you do here leaves this page.")
+MAX_PRESSES = 300
+
+
+def draw_record(ax, seconds, rewarded, stop_index):
+    """The participant's own cumulative record: checks over time, messages marked."""
+    seconds = np.asarray(seconds, float)
+    rewarded = np.asarray(rewarded, bool)
+    count = np.arange(1, len(seconds) + 1)
+    line, = ax.step(seconds, count, where="post", color=COLORS[0], linestyle=LINESTYLES[0],
+                    label="Your checks")
+    marks, = ax.plot(seconds[rewarded], count[rewarded], linestyle="none", marker="v",
+                     markersize=9, color=COLORS[1], label="A message came")
+    art = {"line": line, "marks": marks}
+    if stop_index is not None and stop_index < len(seconds):
+        art["stop"] = ax.axvline(seconds[stop_index], color=OKABE_ITO["black"],
+                                 linestyle=(0, (4, 2)), linewidth=2,
+                                 label="Messages stopped")
+    style_axes(ax, title="What you did", xlabel="Seconds since your first check",
+               ylabel="Checks so far")
+    ax.legend(loc="upper left", frameon=False, fontsize=12)
+    return art
+
+
+def draw_prediction(ax, predictions, yours, your_key):
+    """Predicted checks after messages stop for both schedules, with the participant's."""
+    art = {}
+    labels = {"continuous": "Every check\n(continuous)", "variable": "Unpredictable\n(variable)"}
+    for i, key in enumerate(("continuous", "variable")):
+        q25, med, q75 = np.percentile(predictions[key], [25, 50, 75])
+        art[key] = ax.bar(i, med, color=COLORS[2 + i], hatch=("", "//")[i],
+                          edgecolor=OKABE_ITO["black"], width=0.6,
+                          yerr=[[med - q25], [q75 - med]], capsize=8,
+                          label="Model: median, middle half" if i == 0 else None)
+    i = 0 if your_key == "continuous" else 1
+    art["you"], = ax.plot([i], [yours], linestyle="none", marker="D", markersize=12,
+                          color=OKABE_ITO["black"], label="You")
+    ax.set_xticks([0, 1], [labels["continuous"], labels["variable"]])
+    style_axes(ax, title="Checks after messages stopped", ylabel="Checks")
+    ax.legend(loc="upper left", frameon=False, fontsize=12)
+    return art
+
+
+class LeverGame(Panel):
+    """"Check your phone": a hidden schedule, the participant's record, the model's view.
+
+    Parameters
+    ----------
+    rewards : int
+        Messages before they silently stop.
+    ratio : float
+        Average checks per message on the variable schedule.
+    seed : int, optional
+        Random seed for this page (default: fresh each page, so neighbours in a room
+        get different schedules).
+    """
+
+    css_class = "bondlab-lever-game"
+
+    def __init__(self, rewards=8, ratio=4.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rewards, self.ratio = int(rewards), float(ratio)
+        self.rng = np.random.default_rng(secrets.randbits(63) if seed is None else seed)
+        self.phone = w.HTML()
+        self.phone.add_class("bondlab-phone")
+        self.check_button = w.Button(description="Check for messages", icon="mobile",
+                                     button_style="primary",
+                                     tooltip="Look at the phone for new messages",
+                                     layout=w.Layout(min_width="14rem", height="3rem"))
+        self.stop_button = w.Button(description="I\u2019d stop checking now", icon="hand-paper-o",
+                                    tooltip="End the game and see what happened",
+                                    layout=w.Layout(min_width="14rem", height="3rem"))
+        self.again_button = w.Button(description="Play again", icon="refresh",
+                                     tooltip="Start a new round with a new hidden schedule",
+                                     layout=w.Layout(min_width="10rem", height="3rem"))
+        self.check_button.on_click(guard(self.check, self.status))
+        self.stop_button.on_click(guard(self.stop, self.status))
+        self.again_button.on_click(guard(self.new_round, self.status))
+        self.result = w.VBox()
+        self.summary = figure_summary("")
+        notes = lecture_notes(bondlab.VariableRatio, bondlab.ChangeDetection)
+        self._notes = [notes] if notes else []
+        self.new_round()
+
+    # -- game
+    def new_round(self, _button=None):
+        """Forget the last round; draw a new hidden schedule."""
+        self.kind = "continuous" if self.rng.random() < 0.5 else "variable"
+        self.schedule = (bondlab.Continuous() if self.kind == "continuous"
+                         else bondlab.VariableRatio(n=self.ratio))
+        self.state = self.schedule.start(1, self.rng)
+        self.presses: list[tuple[float, bool]] = []
+        self.earned = 0
+        self.stop_index = None  # index of the first check after messages stopped
+        self.finished = False
+        self.t0 = None
+        self.phone.value = self._phone("No new messages yet.")
+        self.check_button.disabled = False
+        self.stop_button.disabled = False
+        self.result.children = []
+        self.children = [heading("Check your phone"), w.HTML(f"<p>{html.escape(INTRO)}</p>"),
+                         self.phone, w.HBox([self.check_button, self.stop_button],
+                                            layout=w.Layout(
+                                                            flex_flow="row wrap")),
+                         self.result, self.status] + self._notes
+
+    def _phone(self, text, new=False):
+        cls = "bondlab-phone-new" if new else "bondlab-phone-none"
+        return (f'<div class="bondlab-phone-screen {cls}" role="status" aria-live="polite" '
+                f'style="border:2px solid #333;border-radius:12px;padding:0.6rem 1rem;'
+                f'max-width:22rem;margin:0.5rem 0;font-size:1.1rem">'
+                f'{html.escape(text)}</div>')
+
+    def check(self, _button=None):
+        """One check: the hidden schedule decides whether a message is there."""
+        if self.finished:
+            return
+        now = time.monotonic()
+        if self.t0 is None:
+            self.t0 = now
+        if self.earned < self.rewards:
+            got = bool(self.schedule.step(self.state, np.ones(1, bool), self.rng)[0])
+        else:  # messages silently stop
+            got = bool(bondlab.Extinction().step({}, np.ones(1, bool), self.rng)[0])
+            if self.stop_index is None:
+                self.stop_index = len(self.presses)
+        self.presses.append((now - self.t0, got))
+        n = len(self.presses)
+        if got:
+            self.earned += 1
+            text = MESSAGES[(self.earned - 1) % len(MESSAGES)]
+            self.phone.value = self._phone(f"Check {n}: new message \u2014 \u201c{text}\u201d",
+                                           new=True)
+        else:
+            self.phone.value = self._phone(f"Check {n}: no new messages.")
+        if n >= MAX_PRESSES:
+            self.stop()
+
+    def stop(self, _button=None):
+        """End the round: show the participant's record beside the engine's prediction."""
+        if self.finished:
+            return
+        self.finished = True
+        self.check_button.disabled = True
+        self.stop_button.disabled = True
+        self.predictions = {
+            "continuous": bondlab.presses_after_rewards_stop("continuous",
+                                                             rewards=self.rewards),
+            "variable": bondlab.presses_after_rewards_stop("variable", rewards=self.rewards,
+                                                           ratio=self.ratio),
+        }
+        seconds = [t for t, _ in self.presses] or [0.0]
+        rewarded = [g for _, g in self.presses] or [False]
+        self.fig, self.axes = new_figure(1, 2, figsize=(11, 4.6))
+        self.art = {"record": draw_record(self.axes[0], seconds, rewarded, self.stop_index),
+                    "prediction": draw_prediction(self.axes[1], self.predictions,
+                                                  self.after_stop(), self.kind)}
+        set_summary(self.summary, self.describe())
+        self.phone.value = self._phone("Game over. Thank you for playing.")
+        self.result.children = [figure_panel(self.fig, self.summary),
+                                w.HTML(f"<p>{html.escape(self.explain())}</p>"),
+                                self.again_button]
+
+    def after_stop(self) -> int:
+        """Checks made after the messages stopped (0 if they never stopped)."""
+        return 0 if self.stop_index is None else len(self.presses) - self.stop_index
+
+    # -- text
+    def describe(self) -> str:
+        n = len(self.presses)
+        secs = self.presses[-1][0] if self.presses else 0.0
+        med = {k: float(np.median(v)) for k, v in self.predictions.items()}
+        text = (f"You checked {n} times over {secs:.0f} seconds and got {self.earned} "
+                f"messages. ")
+        if self.stop_index is None:
+            text += ("You stopped before the messages ran out, so there is no "
+                     "\u201cafter\u201d to compare. ")
+        else:
+            text += f"After the messages stopped you checked {self.after_stop()} more times. "
+        text += (f"The model (simulated people who learn when a change has happened) keeps "
+                 f"checking about {med['continuous']:.0f} times after messages stop on the "
+                 f"every-check schedule and about {med['variable']:.0f} times on the "
+                 f"unpredictable one (medians of {len(self.predictions['variable'])} "
+                 f"simulated people).")
+        return text
+
+    def explain(self) -> str:
+        how = SCHEDULES[self.kind][1].format(ratio=self.ratio)
+        other = ("When every check brings a message, a run of empty checks is news: it is "
+                 "easy to notice that something has changed."
+                 if self.kind == "continuous" else
+                 "When messages come unpredictably, a run of empty checks looks like the "
+                 "usual gaps, so it takes longer to notice that something has changed.")
+        return (f"Your hidden schedule: {how}, for the first {self.rewards} messages; after "
+                f"that, no more came. {other} This is the partial-reinforcement extinction "
+                f"effect. Whatever you did is a normal response to the schedule, not a "
+                f"personal failing.")
