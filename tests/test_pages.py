@@ -108,7 +108,7 @@ def test_every_control_is_reached_by_tab(page, voila, notebook):
     open_page(page, voila, notebook)
     controls = page.evaluate(f"""() => {{
         const all = [...document.querySelectorAll({INTERACTIVE!r})].filter(el =>
-            el.offsetParent !== null && !el.disabled && el.tabIndex >= 0 && !el.closest('[hidden]'));
+            el.checkVisibility({{visibilityProperty: true}}) && !el.disabled && el.tabIndex >= 0 && !el.closest('[hidden]'));
         all.forEach((el, i) => el.dataset.kitControl = i);
         return all.length;
     }}""")
