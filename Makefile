@@ -38,6 +38,10 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench_engine.py
+	@if [ -f bench/bench_widgets.py ]; then $(BIN)/python bench/bench_widgets.py; fi
+
+bench-room: install-test
+	$(BIN)/python bench/bench_room.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
