@@ -193,6 +193,8 @@ class LeavingSimulator(Panel):
         ex = self.results["no contact"].withdrawal[0, self.days_together:]
         ups = int(np.sum(np.diff(np.sign(np.diff(ex))) < 0))
         return (f"Medians over {self.people} simulated people per panel, "
-                f"{self.days_after} days after leaving. " + " ".join(parts)
+                f"{self.days_after} days after leaving; grey rock and occasional contact "
+                f"have contact every {self.every.value} days, support from others is at "
+                f"{self.support.value:.2f} (0 to 1). " + " ".join(parts)
                 + f" The example person's line has {ups} ups and downs under no contact: "
                   "a hard day after good ones is part of healing, not a step back.")
