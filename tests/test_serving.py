@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import zmq
@@ -39,6 +40,12 @@ async def _reply_after_shadow_send(session: Session) -> bool:
         sync_ctx.term()
 
 
+def run_fresh(coroutine):
+    """Run on a fresh event loop in its own thread (the browser tests leave one running)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture
 def original_send(monkeypatch):
     monkeypatch.setattr(Session, "send", Session.send)  # restored after the test
@@ -47,10 +54,10 @@ def original_send(monkeypatch):
 
 def test_without_the_fix_the_reply_is_stranded(original_send):
     assert not getattr(Session.send, "_rearms_asyncio", False)
-    assert asyncio.run(_reply_after_shadow_send(Session())) is False
+    assert run_fresh(_reply_after_shadow_send(Session())) is False
 
 
 def test_with_the_fix_the_reply_arrives(original_send):
     assert bondlab.serving.fix_lost_wakeup() is True
     assert bondlab.serving.fix_lost_wakeup() is True  # applying it twice changes nothing
-    assert asyncio.run(_reply_after_shadow_send(Session())) is True
+    assert run_fresh(_reply_after_shadow_send(Session())) is True
