@@ -16,7 +16,7 @@ def tl():
 
 def test_bands_follow_the_phases_with_labels_and_hatching(tl):
     phase = tl.result.phase[0]
-    for k, coll in enumerate(tl.art["bands_m"]):
+    for k, (_, coll) in enumerate(tl.art["bands_m"]):
         assert coll.get_label() == PHASE_NAMES[k]
         assert (coll.get_hatch() or "") == PHASE_HATCHES[k]
         assert len(coll.get_paths()) == sum(1 for c, _, _ in phase_runs(phase) if c == k)
@@ -54,4 +54,5 @@ def test_clamp_and_error_boundary(tl, monkeypatch):
 def test_phase_bands_on_plain_figure():
     colls = draw_phase_bands(Figure().subplots(), 1, np.array([0, 0, 1, 2, 3, 3, 0]),
                              PHASE_NAMES)
-    assert [len(c.get_paths()) for c in colls] == [2, 1, 1, 1]
+    assert [len(c.get_paths()) for _, c in colls] == [2, 1, 1, 1]
+    assert [c.get_label() for _, c in colls] == list(PHASE_NAMES)

@@ -34,19 +34,25 @@ def test_play_step_pause_reset(pg):
     pg.step_button.click()
     assert pg.play.value == pg._step
     assert len(pg.art["felt"].get_xdata()) == pg._step + 1
-    pg.play.playing = True
+    pg.play_button.value = True
+    assert pg.play_button.description == "Pause"
+    pg.tick()
+    assert pg.play.value == 2 * pg._step
     pg.step_button.click()                  # Step pauses
-    assert pg.play.playing is False
+    assert pg.playing is False and pg.play_button.description == "Play"
     pg.sliders["intensity"].value = -2.0
     pg.reset_button.click()
     assert {n: s.value for n, s in pg.sliders.items()} == {n: v[2] for n, v in TRAIN.items()}
     assert pg.play.value == pg.play.max
 
 
-def test_play_from_the_end_restarts(pg):
+def test_play_from_the_end_restarts_and_pauses_at_the_end(pg):
     assert pg.play.value == pg.play.max
-    pg.play.playing = True
+    pg.play_button.value = True
     assert pg.play.value == 0
+    for _ in range(200):
+        pg.tick()
+    assert pg.play.value == pg.play.max and not pg.playing
 
 
 def test_clamp_and_error_boundary(pg, monkeypatch):

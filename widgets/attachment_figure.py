@@ -84,22 +84,27 @@ def paradox_sentence(name_a: str, summary_a: dict, name_b: str, summary_b: dict)
     return (f"{subject} {warmth}{joint}{how} ({fmt_days(pb)} against {fmt_days(pa)}).")
 
 
-def draw_side(ax, result, title):
-    """Draw one scenario: pull and withdrawal bands, the leaving day. Returns artists."""
+def draw_side(ax, result, title, bands=None):
+    """Draw one scenario: pull and withdrawal bands, the leaving day. Returns artists.
+
+    ``bands`` (optional) holds ``result.band(name)`` already computed, by name.
+    """
+    bands = bands or {k: result.band(k) for k in ("attachment", "withdrawal")}
     day = result.day
-    att = draw_band(ax, day, *result.band("attachment"), color=COLORS[0],
+    att = draw_band(ax, day, *bands["attachment"], color=COLORS[0],
                     linestyle=LINESTYLES[0], label="Pull toward the partner")
-    wd = draw_band(ax, day, *result.band("withdrawal"), color=COLORS[1],
+    wd = draw_band(ax, day, *bands["withdrawal"], color=COLORS[1],
                    linestyle=LINESTYLES[1], label="Withdrawal")
     leave = mark_day(ax, 0, "leaving")
     style_axes(ax, title=title, xlabel="Days (0 = leaving)")
     return {"attachment": att, "withdrawal": wd, "leave": leave}
 
 
-def update_side(ax, art, result, title):
+def update_side(ax, art, result, title, bands=None):
     """Move one side's artists to a new run, in place."""
-    update_band(art["attachment"], result.day, *result.band("attachment"))
-    update_band(art["withdrawal"], result.day, *result.band("withdrawal"))
+    bands = bands or {k: result.band(k) for k in ("attachment", "withdrawal")}
+    update_band(art["attachment"], result.day, *bands["attachment"])
+    update_band(art["withdrawal"], result.day, *bands["withdrawal"])
     ax.set_title(title)
     ax.set_xlim(result.day[0], result.day[-1])
 
@@ -141,8 +146,8 @@ class AttachmentFigure(Panel):
         self.paradox = w.HTML()
         self.paradox.add_class("bondlab-paradox")
         self.run_model()
-        self.art = [draw_side(ax, r, self._title(n))
-                    for ax, r, n in zip(self.axes, self.results, self.names)]
+        self.art = [draw_side(ax, r, self._title(n), b)
+                    for ax, r, n, b in zip(self.axes, self.results, self.names, self.bands)]
         style_axes(self.axes[0], ylabel="Strength (median, middle half shaded)")
         handles, labels = self.axes[0].get_legend_handles_labels()
         self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
@@ -167,6 +172,8 @@ class AttachmentFigure(Panel):
                          reminders=self.reminders.value, people=self.people, seed=self.seed)
         self.results = [presets.load_scenario(n, **overrides).run() for n in self.names]
         self.summaries = [r.summary() for r in self.results]
+        self.bands = [{k: r.band(k) for k in ("attachment", "withdrawal")}
+                      for r in self.results]
 
     def paradox_text(self) -> str:
         a, b = self.names
@@ -179,9 +186,10 @@ class AttachmentFigure(Panel):
     def update(self, run=True):
         if run:
             self.run_model()
-        for ax, art, r, n in zip(self.axes, self.art, self.results, self.names):
-            update_side(ax, art, r, self._title(n))
-        top = max(float(np.max(r.band(k)[2])) for r in self.results
+        for ax, art, r, n, b in zip(self.axes, self.art, self.results, self.names,
+                                    self.bands):
+            update_side(ax, art, r, self._title(n), b)
+        top = max(float(np.max(b[k][2])) for b in self.bands
                   for k in ("attachment", "withdrawal"))
         self.axes[0].set_ylim(0, max(top, 0.1) * 1.08)
         self.fig.canvas.draw_idle()

@@ -37,7 +37,8 @@ def draw_timeline(axes, day, phase, mood, surprise):
     """Phase bands on both rows, felt mood above, surprise below. Returns artists."""
     ax_m, ax_s = axes
     art = {"bands_m": draw_phase_bands(ax_m, day[0], phase, PHASE_NAMES, ylim=(-6, 6)),
-           "bands_s": draw_phase_bands(ax_s, day[0], phase, [None] * 4, ylim=(-3, 3))}
+           "bands_s": draw_phase_bands(ax_s, day[0], phase, [None] * 4, ylim=(-3, 3),
+                                       strip=0)}
     art["mood"], = ax_m.plot(day, mood, color=OKABE_ITO["black"], linestyle=LINESTYLES[0],
                              label="Felt mood")
     ax_m.axhline(0, color="#666666", linewidth=1)
@@ -60,7 +61,7 @@ def update_timeline(art, axes, day, phase, mood, surprise):
     lo_s = min(-1.0, float(np.min(surprise)) * 1.15)
     hi_s = max(1.0, float(np.max(surprise)) * 1.15)
     runs = update_phase_bands(art["bands_m"], day[0], phase, ylim=(lo_m, hi_m))
-    update_phase_bands(art["bands_s"], day[0], phase, ylim=(lo_s, hi_s))
+    update_phase_bands(art["bands_s"], day[0], phase, ylim=(lo_s, hi_s), strip=0)
     art["mood"].set_data(day, mood)
     stem = art["surprise"]
     stem.markerline.set_data(day, surprise)

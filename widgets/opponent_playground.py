@@ -3,7 +3,7 @@
 :func:`bondlab.exposure_train` makes the exposures (spacing, intensity, count) and
 :class:`bondlab.OpponentProcess` turns them into a fast first reaction *a*, a slow opposite
 reaction *b* that grows with use (tolerance while exposed, withdrawal after), and the felt
-result *a - b*. Play / pause / stop run the picture forward in time; "Step" moves it on
+result *a - b*. Play / pause run the picture forward in time; "Step" moves it on
 by a few steps; "Reset" brings back the starting settings.
 
 Example
@@ -23,7 +23,7 @@ import ipywidgets as w
 
 import bondlab
 from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            new_figure, set_summary, style_axes)
+                            guard, new_figure, set_summary, style_axes)
 from widgets.plots import Panel, heading, lecture_notes
 
 __all__ = ["OpponentPlayground", "draw_playground", "update_playground", "TRAIN",
@@ -39,6 +39,7 @@ TRAIN = {
 #: Fixed parts of the train (engine defaults), needed to find each exposure again.
 DURATION, LEAD, TAIL = 10, 10, 150
 FRAMES = 60  # a full play takes about this many frames
+INTERVAL = 0.15  # seconds between frames while playing
 
 
 def exposure_peaks(felt, sign, starts, spacing):
@@ -98,19 +99,23 @@ class OpponentPlayground(Panel):
                                           integer=isinstance(d, int), step=None
                                           if isinstance(d, int) else 0.1)
                         for name, (lo, hi, d, label) in TRAIN.items()}
-        self.play = w.Play(value=0, min=0, max=1, step=1, interval=150, repeat=False,
-                           description="Play or pause",
-                           layout=w.Layout(width="auto"))
-        self.play.add_class("bondlab-play")
+        # Play/pause is a labelled toggle driving a kernel-side timer (ipywidgets.Play's
+        # buttons are icons without names: axe-core reports them as critical).
+        self.play = w.IntSlider(value=0, min=0, max=1, step=1, description="Time shown",
+                                continuous_update=False, readout=True,
+                                style={"description_width": "initial"},
+                                layout=w.Layout(width="min(100%, 30rem)"))
         self.track(self.play, handler=lambda change: self._show_time())
-        self.play.observe(self._restart_at_end, names="playing")
+        self.play_button = w.ToggleButton(value=False, description="Play", icon="play",
+                                          tooltip="Play or pause the picture over time",
+                                          layout=w.Layout(min_width="6rem", height="2.5rem"))
+        self.play_button.observe(guard(self._toggle, self.status), names="value")
         self.step_button = w.Button(description="Step", icon="step-forward",
                                     tooltip="Move a few steps forward",
                                     layout=w.Layout(min_width="6rem", height="2.5rem"))
         self.reset_button = w.Button(description="Reset", icon="undo",
                                      tooltip="Back to the starting settings",
                                      layout=w.Layout(min_width="6rem", height="2.5rem"))
-        from widgets.common import guard
         self.step_button.on_click(guard(self.step, self.status))
         self.reset_button.on_click(guard(self.reset, self.status))
         self.fig, self.axes = new_figure(2, 1, figsize=(10, 5.6), sharex=True,
@@ -122,8 +127,7 @@ class OpponentPlayground(Panel):
         self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
                         fontsize=12)
         self.update(run=False)
-        buttons = w.HBox([w.HTML("<span>Time:</span>"), self.play, self.step_button,
-                          self.reset_button],
+        buttons = w.HBox([self.play_button, self.step_button, self.reset_button, self.play],
                          layout=w.Layout(align_items="center",
                                          flex_flow="row wrap"))
         notes = lecture_notes(bondlab.OpponentProcess)
@@ -148,7 +152,6 @@ class OpponentPlayground(Panel):
         self._fixing = True
         try:
             self.play.max = n - 1
-            self.play.step = self._step
             self.play.value = n - 1
         finally:
             self._fixing = False
@@ -160,18 +163,44 @@ class OpponentPlayground(Panel):
         return t, self.stimulus, h.a[0], h.b[0], h.felt[0]
 
     # -- controls
-    def _restart_at_end(self, change):
-        if change["new"] and self.play.value >= self.play.max:
-            self.play.value = 0
+    @property
+    def playing(self) -> bool:
+        return bool(self.play_button.value)
+
+    def _toggle(self, change):
+        self.play_button.description = "Pause" if change["new"] else "Play"
+        self.play_button.icon = "pause" if change["new"] else "play"
+        if change["new"]:
+            if self.play.value >= self.play.max:
+                self.play.value = 0
+            self._schedule()
+
+    def _schedule(self):
+        import asyncio
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python (tests): advance with tick() by hand
+            return
+        loop.call_later(INTERVAL, guard(self.tick, self.status))
+
+    def tick(self):
+        """One frame of playing: move on, pause at the end."""
+        if not self.playing:
+            return
+        self.play.value = min(self.play.value + self._step, self.play.max)
+        if self.play.value >= self.play.max:
+            self.play_button.value = False
+        else:
+            self._schedule()
 
     def step(self, _button=None):
         """Move the picture a few steps forward (pauses first)."""
-        self.play.playing = False
+        self.play_button.value = False
         self.play.value = min(self.play.value + self._step, self.play.max)
 
     def reset(self, _button=None):
         """Starting settings, the whole run shown."""
-        self.play.playing = False
+        self.play_button.value = False
         self._fixing = True
         try:
             for name, s in self.sliders.items():

@@ -116,29 +116,35 @@ def phase_runs(phase):
     return [(int(phase[s]), int(s), int(e - s)) for s, e in zip(starts, ends)]
 
 
-def draw_phase_bands(ax, x0, phase, names, *, ylim=(0, 1)):
-    """Shade the four cycle phases as bands (colour *and* hatching), one collection each.
+def draw_phase_bands(ax, x0, phase, names, *, ylim=(0, 1), strip=0.12):
+    """Shade the four cycle phases as bands: a light colour over the full height and a
+    hatched strip along the top (colour is never the only code; the hatch stays in a strip
+    so the figure stays quick to send). One pair of collections per phase.
 
-    Returns the list of four ``PolyCollection``s (legend entries carry the phase names).
+    Returns a list of four ``(band, strip)`` pairs; the strips carry the phase names for
+    the legend.
     """
-    collections = []
+    pairs = []
     for k, name in enumerate(names):
-        coll = ax.broken_barh([], ylim, facecolors=PHASE_COLORS[k], alpha=0.28,
-                              hatch=PHASE_HATCHES[k], edgecolor="#555555", linewidth=0,
-                              label=name, zorder=0)
-        collections.append(coll)
-    update_phase_bands(collections, x0, phase, ylim=ylim)
-    return collections
+        band = ax.broken_barh([], ylim, facecolors=PHASE_COLORS[k], alpha=0.22, linewidth=0,
+                              zorder=0)
+        top = ax.broken_barh([], ylim, facecolors=PHASE_COLORS[k], alpha=0.75,
+                             hatch=PHASE_HATCHES[k], edgecolor="#333333", linewidth=0,
+                             label=name, zorder=0.5)
+        pairs.append((band, top))
+    update_phase_bands(pairs, x0, phase, ylim=ylim, strip=strip)
+    return pairs
 
 
-def update_phase_bands(collections, x0, phase, *, ylim=(0, 1)):
+def update_phase_bands(pairs, x0, phase, *, ylim=(0, 1), strip=0.12):
     """Move the phase bands to a new phase sequence (``x0`` = x of the first day)."""
     lo, hi = ylim
+    cut = hi - strip * (hi - lo)
     runs = phase_runs(phase)
-    for k, coll in enumerate(collections):
-        verts = [[(x0 + s - 0.5, lo), (x0 + s - 0.5, hi), (x0 + s + n - 0.5, hi),
-                  (x0 + s + n - 0.5, lo)] for code, s, n in runs if code == k]
-        coll.set_verts(verts)
+    for k, (band, top) in enumerate(pairs):
+        spans = [(x0 + s - 0.5, x0 + s + n - 0.5) for code, s, n in runs if code == k]
+        band.set_verts([[(a, lo), (a, cut), (b, cut), (b, lo)] for a, b in spans])
+        top.set_verts([[(a, cut), (a, hi), (b, hi), (b, cut)] for a, b in spans])
     return runs
 
 
