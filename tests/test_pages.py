@@ -133,7 +133,7 @@ def test_every_control_is_reached_by_tab(page, voila, notebook):
     assert missing == []
 
 
-@pytest.mark.parametrize("size", [{"width": 320, "height": 640}, {"width": 640, "height": 450}])
+@pytest.mark.parametrize("size", [{"width": 320, "height": 640}, {"width": 640, "height": 450}, {"width": 1200, "height": 900}])
 def test_shell_fits_small_screens_and_zoom(chromium, voila, size):
     """320 px wide, and a 1280 px window at 200 % zoom (640 CSS px)."""
     context = chromium.new_context(viewport=size)
@@ -145,6 +145,9 @@ def test_shell_fits_small_screens_and_zoom(chromium, voila, size):
         assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
         assert box["height"] >= 24 and box["width"] >= 24
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    bar = page.locator(".kit-bar").bounding_box()
+    first = page.locator("#rendered_cells h1, #rendered_cells h2").first.bounding_box()
+    assert first["y"] >= bar["y"] + bar["height"], "the page's title must not hide under the bar"
     context.close()
 
 
