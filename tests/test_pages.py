@@ -157,3 +157,17 @@ def test_root_opens_the_start_page(page, voila):
     wait_ready(page)
     page.go_back()
     assert "/voila/tree" not in page.url, "the file list must not stay in the history"
+
+
+def test_after_moving_between_pages_back_still_leaves_the_workshop(page, voila):
+    """The kit keeps one history entry, so Back after quick exit never shows a kit page."""
+    before = voila.url + "/voila/templates/kit/static/weather.html?before"
+    page.goto(before)
+    open_page(page, voila, "01_why_rewards_hook_us.ipynb")
+    page.click("a.bondlab-home")                   # the stepper's link to the module list
+    page.wait_for_url("**/00_start.ipynb")
+    wait_ready(page)
+    page.click("#kit-exit")
+    page.wait_for_url(re.compile(r"/weather\.html\?v="), timeout=10_000)
+    page.go_back()
+    assert page.url == before
