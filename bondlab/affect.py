@@ -205,6 +205,10 @@ class OpponentProcess(Model):
 
 
 class _OPStepper:
+    #: True when the caller guarantees stimulus >= 0 (then a >= 0 and |a| = a);
+    #: Scenario sets it (warmth and cruelty are never negative).
+    nonneg = False
+
     def __init__(self, v, shape, dt, sens):
         self.ka = DTYPE(1 - math.exp(-dt / v["tau_a"]))
         self.kb = DTYPE(1 - math.exp(-dt / v["tau_b"]))
@@ -225,32 +229,36 @@ class _OPStepper:
     def step(self, s, felt=None):
         """Advance one step with stimulus row ``s``; write a - b + sp into ``felt``."""
         a, b, g, t1, t2 = self.a, self.b, self.g, self.t1, self.t2
+        mul, sub = np.multiply, np.subtract
         # a += ka (A s - a)
-        np.multiply(s, self.A, out=t1)
+        mul(s, self.A, out=t1)
         t1 -= a
         t1 *= self.ka
         a += t1
         # b += kb (g a - b)
-        np.multiply(g, a, out=t1)
+        mul(g, a, out=t1)
         t1 -= b
         t1 *= self.kb
         b += t1
         # g grows with |a| toward gmax, relaxes toward g0
-        np.abs(a, out=t1)
-        t1 *= self.kg
-        np.subtract(self.gmax, g, out=t2)
+        if self.nonneg:
+            mul(a, self.kg, out=t1)
+        else:
+            np.abs(a, out=t1)
+            t1 *= self.kg
+        sub(self.gmax, g, out=t2)
         t1 *= t2
         g -= self.g0
         g *= self.rg
         g += self.g0
         g += t1
         if self.ks:
-            np.multiply(b, -self.ks, out=t1)
+            mul(b, -self.ks, out=t1)
             t1 -= self.sp
             t1 *= self.rs
             self.sp += t1
         if felt is not None:
-            np.subtract(a, b, out=felt)
+            sub(a, b, out=felt)
             if self.ks:
                 felt += self.sp
 

@@ -453,32 +453,45 @@ class _CDStepper:
         self.lam = np.empty(people, DTYPE)
         self.offset = None
 
+    #: The reward only counts on reinforced steps (it is multiplied by x),
+    #: so a caller need not zero it on the others.
+    gates_reward = True
+
     def step(self, x, reward=None, expectation=None, surprise=None, strength=None,
-             pull=None, valid=None):
-        k, w, tmp, lam, phat = self.k, self.w, self.tmp, self.lam, self.phat
+             pull=None, valid=None, miss=None):
+        """One step; ``miss`` may pass ``1 - x`` precomputed (Scenario does)."""
+        w, tmp, lam, phat = self.w, self.tmp, self.lam, self.phat
+        mul = np.multiply
         # prediction before the outcome
         if expectation is not None or surprise is not None:
-            np.multiply(w, phat, out=tmp)
+            mul(w, phat, out=tmp)
             if expectation is not None:
                 expectation[...] = tmp
             if surprise is not None:
                 np.subtract(x, tmp, out=surprise)
         # evidence for a change, summed over the current run of misses
+        e = self.k
         if self.rate:
-            lam[...] = phat
+            if valid is None:
+                e += phat
+            else:
+                mul(phat, valid, out=lam)
+                e += lam
         else:
             np.minimum(phat, 0.999, out=lam)
             np.negative(lam, out=lam)
             np.log1p(lam, out=lam)
             np.negative(lam, out=lam)
-        if valid is not None:
-            lam *= valid
-        e = self.k
-        e += lam
-        e *= 1 - x
+            if valid is not None:
+                lam *= valid
+            e += lam
+        if miss is None:
+            np.subtract(DTYPE(1), x, out=tmp)
+            miss = tmp
+        e *= miss
         # belief strength w = 1 - pi
         if self.sens is not None:
-            np.multiply(e, self.sens, out=lam)
+            mul(e, self.sens, out=lam)
         else:
             lam[...] = e
         lam += self.L0
@@ -490,12 +503,12 @@ class _CDStepper:
         np.reciprocal(lam, out=w)
         # learn p-hat (and the value of warmth) from trials attributed to the old pattern
         if valid is None:
-            np.multiply(w, x, out=tmp)
+            mul(w, x, out=tmp)
             self.acnt += tmp
             self.ncnt += w
             self.vden += tmp
         else:
-            np.multiply(w, valid, out=lam)
+            mul(w, valid, out=lam)
             self.ncnt += lam
             lam *= x
             self.acnt += lam

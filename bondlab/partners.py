@@ -126,10 +126,10 @@ class ConsistentPartner(Partner):
 
     def _events(self, v, days, people, rng):
         shape = (days, people)
-        w = _bernoulli(rng, shape, v["p_warmth"]).astype(DTYPE)
-        w *= DTYPE(v["warmth"])
-        c = _bernoulli(rng, shape, v["p_cruelty"]).astype(DTYPE)
-        c *= DTYPE(v["cruelty"])
+        u = rng.random(shape, dtype=DTYPE)
+        w = np.multiply(u < DTYPE(v["p_warmth"]), DTYPE(v["warmth"]), out=u)
+        u = rng.random(shape, dtype=DTYPE)
+        c = np.multiply(u < DTYPE(v["p_cruelty"]), DTYPE(v["cruelty"]), out=u)
         return Events(w.T, c.T, None)
 
 
@@ -192,15 +192,22 @@ class IntermittentPartner(Partner):
     def _events(self, v, days, people, rng):
         shape = (days, people)
         pw, pc, a = v["p_warmth"], v["p_cruelty"], v["alternation"]
-        cruel = _bernoulli(rng, shape, pc)
+        u = rng.random(shape, dtype=DTYPE)
+        cruel = np.less(u, DTYPE(pc))
         q = a + (1 - a) * pw
         p_other = 0.0 if pc >= 1 else min(1.0, max(0.0, (pw - pc * q) / (1 - pc)))
-        thr = np.full(shape, p_other, dtype=DTYPE)
-        thr[1:][cruel[:-1]] = q
-        w = (rng.random(shape, dtype=DTYPE) < thr).astype(DTYPE)
-        w *= DTYPE(v["warmth"])
-        c = cruel.astype(DTYPE)
-        c *= DTYPE(v["cruelty"])
+        # warm if u < q the day after a cruel day, u < p_other otherwise
+        # (boolean algebra: much faster than building the threshold array)
+        u2 = rng.random(shape, dtype=DTYPE)
+        q32, po32 = DTYPE(q), DTYPE(p_other)
+        warm = np.less(u2, po32)
+        after_cruel = np.less(u2[1:], q32)
+        after_cruel &= cruel[:-1]
+        if q32 < po32:          # (q >= p_other in theory; keep exact if rounding says no)
+            warm[1:] &= ~cruel[:-1]
+        warm[1:] |= after_cruel
+        c = np.multiply(cruel, DTYPE(v["cruelty"]), out=u)      # (reuses u)
+        w = np.multiply(warm, DTYPE(v["warmth"]), out=u2)       # (reuses u2)
         return Events(w.T, c.T, None)
 
 

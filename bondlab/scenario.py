@@ -244,53 +244,66 @@ class Scenario(Model):
         out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
                                                     "surprise")}
         A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
-        WD[:T1] = 0
         W = S[:, 0] if not sup else S[:, 0] - np.where(np.arange(T)[:, None] >= T1, sup, 0)
 
         learn = v["learner"].begin(P, sens_learn)
         feel = v["affect"].begin((2, P), 1.0, sens_feel)
-        a, b = feel.a, feel.b
+        feel.nonneg = True          # warmth and cruelty are never negative
+        a, b, sp = feel.a, feel.b, feel.sp
+        ks = bool(feel.ks)
+        d = np.empty((2, P), DTYPE)  # a - b per channel
+        d0, d1, a1, b1 = d[0], d[1], a[1], b[1]
         rel = np.empty(P, DTYPE)
-        tmp = np.empty(P, DTYPE)
         noise = np.zeros(P, DTYPE)
         R = np.zeros(P, DTYPE)
-        crave = DTYPE(1 - 0.5 * v["support"])
         has_offset = hasattr(learn, "offset")
+        gated = getattr(learn, "gates_reward", False)
+        feel_step, learn_step = feel.step, learn.step
+        sub, mx, zero = np.subtract, np.maximum, DTYPE(0)
+        kw = {"miss": None} if gated else {}
 
         for t in range(T):
-            after = t >= T1
-            feel.step(S[t])
+            feel_step(S[t])
             # felt reward of warmth, including relief from the cruelty channel
-            np.subtract(b[1], a[1], out=rel)
-            np.maximum(rel, 0, out=rel)
-            rel *= hit[t]
+            sub(b1, a1, out=rel)
+            mx(rel, zero, out=rel)
+            if not gated:           # (a gating learner multiplies by x itself)
+                rel *= hit[t]
             rel += W[t]
-            if after and has_offset:
+            if t >= T1 and has_offset:
+                if t == T1:
+                    learn.offset = R
                 R *= rem_decay
                 R += rem[t - T1]
-                learn.offset = R
-            learn.step(hit[t], rel, surprise=SU[t], pull=A[t])
+            if gated:
+                kw["miss"] = miss[t]
+            learn_step(hit[t], rel, surprise=SU[t], pull=A[t], **kw)
             # mood
             m = M[t]
-            np.subtract(a[0], b[0], out=m)
-            np.subtract(a[1], b[1], out=tmp)
-            m -= tmp
-            if feel.ks:
-                m += feel.sp[0]
-                m += feel.sp[1]
+            sub(a, b, out=d)
+            sub(d0, d1, out=m)
+            if ks:
+                m += sp[0]
+                m += sp[1]
             noise *= rho
             noise += xi[t]
             m += noise
-            # withdrawal (after leaving): negative mood + craving on days without warmth
-            wd = WD[t]
-            if not after:
-                continue
-            np.negative(m, out=wd)
-            np.maximum(wd, 0, out=wd)
-            np.multiply(A[t], miss[t], out=tmp)
+
+        # withdrawal (after leaving): negative mood + craving on days without warmth;
+        # a function of stored outputs, so computed after the loop, in cache-sized blocks
+        WD[:T1] = 0
+        crave = DTYPE(1 - 0.5 * v["support"])
+        step = max(1, 65536 // P)
+        tmp = np.empty((min(step, T2), P), DTYPE)
+        for t0 in range(T1, T, step):
+            t1 = min(T, t0 + step)
+            wd, tm = WD[t0:t1], tmp[:t1 - t0]
+            np.negative(M[t0:t1], out=wd)
+            mx(wd, zero, out=wd)
+            np.multiply(A[t0:t1], miss[t0:t1], out=tm)
             if crave != 1:
-                tmp *= crave
-            wd += tmp
+                tm *= crave
+            wd += tm
 
         arrays = {"warmth": W.T, "cruelty": S[:, 1].T}
         arrays.update({k: out[k].T for k in ("attachment", "mood", "withdrawal",
