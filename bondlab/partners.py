@@ -73,6 +73,23 @@ class Partner(Model):
         v = self.validate()
         return self._events(v, days, people, make_rng(rng))
 
+    def _events_into(self, days, people, rng, warmth, cruelty):
+        """Write warmth and cruelty time-major (days x people) into the C-contiguous
+        float arrays ``warmth`` and ``cruelty``; return the phase (or None).
+
+        Same numbers as :meth:`events` with the same generator; partners that
+        can draw straight into the arrays override ``_events(..., out=...)``.
+        """
+        days = check_value(type(self).__name__ + ".events", "days", _DAYS, days)
+        people = check_value(type(self).__name__ + ".events", "people", _PEOPLE, people)
+        v = self.validate()
+        if getattr(self, "_draws_into", False):
+            return self._events(v, days, people, make_rng(rng), out=(warmth, cruelty)).phase
+        ev = self._events(v, days, people, make_rng(rng))
+        warmth[...] = ev.warmth.T
+        cruelty[...] = ev.cruelty.T
+        return ev.phase
+
     def expected_warmth_per_day(self):
         """Average warmth per day in the long run (by simulation, 1 person, 2000 days)."""
         ev = self.events(2000, 1, 12345)
@@ -124,12 +141,15 @@ class ConsistentPartner(Partner):
         self.p_cruelty = p_cruelty
         self.cruelty = cruelty
 
-    def _events(self, v, days, people, rng):
+    _draws_into = True
+
+    def _events(self, v, days, people, rng, out=None):
         shape = (days, people)
-        u = rng.random(shape, dtype=DTYPE)
-        w = np.multiply(u < DTYPE(v["p_warmth"]), DTYPE(v["warmth"]), out=u)
-        u = rng.random(shape, dtype=DTYPE)
-        c = np.multiply(u < DTYPE(v["p_cruelty"]), DTYPE(v["cruelty"]), out=u)
+        w, c = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
+        rng.random(out=w, dtype=DTYPE)
+        np.multiply(w < DTYPE(v["p_warmth"]), DTYPE(v["warmth"]), out=w)
+        rng.random(out=c, dtype=DTYPE)
+        np.multiply(c < DTYPE(v["p_cruelty"]), DTYPE(v["cruelty"]), out=c)
         return Events(w.T, c.T, None)
 
 
@@ -189,16 +209,19 @@ class IntermittentPartner(Partner):
         self.cruelty = cruelty
         self.alternation = alternation
 
-    def _events(self, v, days, people, rng):
+    _draws_into = True
+
+    def _events(self, v, days, people, rng, out=None):
         shape = (days, people)
         pw, pc, a = v["p_warmth"], v["p_cruelty"], v["alternation"]
-        u = rng.random(shape, dtype=DTYPE)
+        u2, u = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
+        rng.random(out=u, dtype=DTYPE)
         cruel = np.less(u, DTYPE(pc))
         q = a + (1 - a) * pw
         p_other = 0.0 if pc >= 1 else min(1.0, max(0.0, (pw - pc * q) / (1 - pc)))
         # warm if u < q the day after a cruel day, u < p_other otherwise
         # (boolean algebra: much faster than building the threshold array)
-        u2 = rng.random(shape, dtype=DTYPE)
+        rng.random(out=u2, dtype=DTYPE)
         q32, po32 = DTYPE(q), DTYPE(p_other)
         warm = np.less(u2, po32)
         after_cruel = np.less(u2[1:], q32)

@@ -215,23 +215,32 @@ class Scenario(Model):
         sens_feel = spread_factors(rng, P, v["spread"])
 
         # --- all random events, drawn before the time loop ---------------
-        ev = v["partner"].events(T1, P, rng)
-        S = np.zeros((T, 2, P), DTYPE)           # stimulus: [warmth(+support), cruelty]
-        S[:T1, 0] = ev.warmth.T
-        S[:T1, 1] = ev.cruelty.T
+        # stimulus S[0] = warmth (+ support), S[1] = cruelty; each channel
+        # time-major, so the partner draws straight into it (no copies)
+        S = np.empty((2, T, P), DTYPE)
+        S[:, T1:] = 0
+        phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
         if v["contacts"]:
             cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
                                                       else 1.0)
             for d in v["contacts"]:
-                S[T1 + d - 1, 0] = cw
-        hit = (S[:, 0] >= HIT_LEVEL).astype(DTYPE)
-        miss = 1 - hit
+                S[0, T1 + d - 1] = cw
+        hit = (S[0] >= HIT_LEVEL).astype(DTYPE)
         sup = DTYPE(0.4 * v["support"])
         if sup:
-            S[T1:, 0] += sup
+            S[0, T1:] += sup
+            W = S[0].copy()
+            W[T1:] -= sup
+        else:
+            W = S[0]
         rho = DTYPE(math.exp(-1 / 5))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
-        xi = rng.random((T, P), dtype=DTYPE)
+        # --- outputs, time-major (day rows contiguous) ---------------------
+        out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
+                                                    "surprise")}
+        A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
+        # the mood noise innovations xi, held in the mood array until each day is due
+        xi = rng.random(out=M, dtype=DTYPE)
         xi -= DTYPE(0.5)
         xi *= DTYPE(noise_scale)
         n_rem = rng.poisson(v["reminders"] / 7 * T2 * P) if T2 else 0
@@ -239,12 +248,6 @@ class Scenario(Model):
         if n_rem:   # (two reminders on one day count as one)
             rem[rng.integers(0, T2, n_rem), rng.integers(0, P, n_rem)] = DTYPE(2.0)
         rem_decay = DTYPE(math.exp(-1 / 3))
-
-        # --- outputs, time-major (day rows contiguous) ---------------------
-        out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
-                                                    "surprise")}
-        A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
-        W = S[:, 0] if not sup else S[:, 0] - np.where(np.arange(T)[:, None] >= T1, sup, 0)
 
         learn = v["learner"].begin(P, sens_learn)
         feel = v["affect"].begin((2, P), 1.0, sens_feel)
@@ -254,6 +257,7 @@ class Scenario(Model):
         d = np.empty((2, P), DTYPE)  # a - b per channel
         d0, d1, a1, b1 = d[0], d[1], a[1], b[1]
         rel = np.empty(P, DTYPE)
+        miss = np.empty(P, DTYPE)
         noise = np.zeros(P, DTYPE)
         R = np.zeros(P, DTYPE)
         has_offset = hasattr(learn, "offset")
@@ -263,7 +267,7 @@ class Scenario(Model):
         kw = {"miss": None} if gated else {}
 
         for t in range(T):
-            feel_step(S[t])
+            feel_step(S[:, t])
             # felt reward of warmth, including relief from the cruelty channel
             sub(b1, a1, out=rel)
             mx(rel, zero, out=rel)
@@ -276,17 +280,18 @@ class Scenario(Model):
                 R *= rem_decay
                 R += rem[t - T1]
             if gated:
-                kw["miss"] = miss[t]
+                np.subtract(1, hit[t], out=miss)
+                kw["miss"] = miss
             learn_step(hit[t], rel, surprise=SU[t], pull=A[t], **kw)
-            # mood
+            # mood (M[t] holds xi[t] until here)
             m = M[t]
+            noise *= rho
+            noise += m
             sub(a, b, out=d)
             sub(d0, d1, out=m)
             if ks:
                 m += sp[0]
                 m += sp[1]
-            noise *= rho
-            noise += xi[t]
             m += noise
 
         # withdrawal (after leaving): negative mood + craving on days without warmth;
@@ -300,16 +305,17 @@ class Scenario(Model):
             wd, tm = WD[t0:t1], tmp[:t1 - t0]
             np.negative(M[t0:t1], out=wd)
             mx(wd, zero, out=wd)
-            np.multiply(A[t0:t1], miss[t0:t1], out=tm)
+            np.subtract(1, hit[t0:t1], out=tm)
+            tm *= A[t0:t1]
             if crave != 1:
                 tm *= crave
             wd += tm
 
-        arrays = {"warmth": W.T, "cruelty": S[:, 1].T}
+        arrays = {"warmth": W.T, "cruelty": S[1].T}
         arrays.update({k: out[k].T for k in ("attachment", "mood", "withdrawal",
                                              "surprise")})
         return ScenarioResult(arrays, days_together=T1, days_after=T2,
-                              phase=ev.phase, scenario=self, params=v)
+                              phase=phase, scenario=self, params=v)
 
     def contact_cost(self, after_days=30, threshold=0.25):
         """The cost of one contact after ``after_days`` days of no contact.
