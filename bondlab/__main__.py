@@ -120,6 +120,10 @@ def build_parser():
     e.add_argument("--json", action="store_true")
     v = sub.add_parser("validate", help="check the models against the literature")
     v.add_argument("--json", action="store_true")
+    h = sub.add_parser("handouts", help="printable handouts (HTML, and PDF via Chromium)")
+    h.add_argument("--out", required=True, metavar="DIR", help="folder to write them to")
+    h.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="print PDFs with headless Chromium (default: when available)")
     return p
 
 
@@ -244,6 +248,11 @@ def _cmd_validate(args, out):
     return 0 if ok else 1
 
 
+def _cmd_handouts(args, out):
+    from .handouts import main_handouts
+    return main_handouts(args, out)
+
+
 def main(argv=None):
     """Entry point for ``bondlab`` and ``python -m bondlab``; returns the exit status."""
     out = sys.stdout
@@ -253,7 +262,8 @@ def main(argv=None):
             raise _Usage("bondlab: choose a command: list, run, extinction, validate "
                          "(see bondlab --help)")
         return {"list": _cmd_list, "run": _cmd_run, "extinction": _cmd_extinction,
-                "validate": _cmd_validate}[args.command](args, out)
+                "validate": _cmd_validate,
+                "handouts": _cmd_handouts}[args.command](args, out)
     except _Usage as e:
         print(str(e), file=sys.stderr)
         return 2
