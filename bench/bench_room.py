@@ -1,14 +1,14 @@
-"""Room benchmark: a room of participants opening pages at once, moving sliders, leaving.
+"""Room benchmark: a room of participants opening pages at once, then leaving.
 
 Starts the kit's Voila (as `make workshop` does) and drives it with protocol-level clients
 that talk to Voila as a page does: GET the page (Voila streams it while the notebook runs:
-the "Executing N of M" hang showed here), then the kernel websocket (kernel_info, the
-widget control comm, slider updates and the ipympl draw round trip), then the page's
-shutdown request on leaving. Prints pages per second, time-to-interactive percentiles,
-memory per participant, kernels left after everyone left, and slider-to-figure latency
-under load. Loopback only; every loop is bounded.
+the "Executing N of M" hang showed here), then the kernel websocket (kernel_info), then
+the page's shutdown request on leaving. Prints pages per second, time-to-interactive
+percentiles, memory per participant, and the kernels left after everyone left.
+Slider latency under load is not measured here yet (see the README). Loopback only;
+every loop is bounded.
 
-    python bench/bench_room.py [--bursts 20] [--room 30] [--slider-clients 30] [--slider-seconds 60]
+    python bench/bench_room.py [--bursts 20] [--room 30]
 """
 from __future__ import annotations
 
@@ -29,9 +29,6 @@ from tornado.websocket import websocket_connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from kit_browser import VoilaServer, notebook_pages  # noqa: E402
-
-SLIDERS = {"IntSliderModel", "FloatSliderModel"}
-
 
 def pct(values, q):
     values = sorted(values)
@@ -63,14 +60,12 @@ def rss_mb(pid: int) -> float:
 
 
 class Participant:
-    """One browser tab, at the protocol level."""
+    """One browser tab, at the protocol level: open the page, reach its kernel, leave."""
 
     def __init__(self, server: VoilaServer, notebook: str, xsrf: str):
         self.server, self.notebook, self.xsrf = server, notebook, xsrf
         self.session = uuid.uuid4().hex
         self.pending: dict[str, asyncio.Future] = {}
-        self.comm_waiters: list[tuple[str, asyncio.Future]] = []
-        self.canvases: set[str] = set()
         self.ws = None
 
     async def open(self) -> float:
@@ -87,12 +82,12 @@ class Participant:
         await self.request("shell", "kernel_info_request", {})
         return time.perf_counter() - t0
 
-    def _message(self, channel, msg_type, content, buffers=(), metadata=None):
+    def _message(self, channel, msg_type, content, buffers=()):
         msg_id = uuid.uuid4().hex
         msg = {"header": {"msg_id": msg_id, "msg_type": msg_type, "session": self.session,
                           "username": "bench", "version": "5.3",
                           "date": datetime.now(timezone.utc).isoformat()},
-               "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel,
+               "parent_header": {}, "metadata": {}, "content": content, "channel": channel,
                "buffers": list(buffers)}
         return msg_id, msg
 
@@ -113,6 +108,8 @@ class Participant:
         while True:
             raw = await self.ws.read_message()
             if raw is None:
+                print(f"client for {self.notebook}: the server closed the websocket "
+                      f"({self.ws.close_code} {self.ws.close_reason})", file=sys.stderr)
                 return
             if isinstance(raw, bytes):  # legacy binary frame: message with buffers
                 n = struct.unpack("!I", raw[:4])[0]
@@ -126,45 +123,6 @@ class Participant:
             content = msg.get("content", {})
             if mtype.endswith("_reply") and parent in self.pending:
                 self.pending.pop(parent).set_result(msg)
-            elif mtype == "comm_msg":
-                data = content.get("data", {})
-                comm = content.get("comm_id")
-                if data.get("method") == "custom" and '"draw"' in str(data.get("content", {}).get("data", "")):
-                    self.canvases.add(comm)   # ipympl asks the page to request a drawing
-                    _, reply = self._message("shell", "comm_msg", {"comm_id": comm, "data": {
-                        "method": "custom", "content": {"type": "draw"}}})
-                    await self.ws.write_message(json.dumps(reply))
-                elif comm in self.canvases and (msg.get("_has_buffers") or "_data_url" in str(data)):
-                    for c, fut in list(self.comm_waiters):
-                        if not fut.done():
-                            fut.set_result(time.perf_counter())
-                    self.comm_waiters.clear()
-                elif data.get("method") == "update_states" and "control" in self.pending:
-                    self.pending.pop("control").set_result(data.get("states", {}))
-
-    async def sliders(self) -> list[tuple[str, dict]]:
-        control = uuid.uuid4().hex
-        fut = asyncio.get_running_loop().create_future()
-        self.pending["control"] = fut
-        for msg_type, content in (("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}),
-                                  ("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})):
-            # ipywidgets 8 refuses a control comm without the protocol version
-            msg = self._message("shell", msg_type, content, metadata={"version": "1.0.0"})[1]
-            await self.ws.write_message(json.dumps(msg))
-        states = await asyncio.wait_for(fut, 60)
-        return [(mid, s["state"]) for mid, s in states.items() if s["state"].get("_model_name") in SLIDERS]
-
-    async def move(self, model_id: str, value) -> float | None:
-        fut = asyncio.get_running_loop().create_future()
-        self.comm_waiters.append((model_id, fut))
-        t0 = time.perf_counter()
-        _, msg = self._message("shell", "comm_msg", {"comm_id": model_id, "data": {
-            "method": "update", "state": {"value": value}, "buffer_paths": []}})
-        await self.ws.write_message(json.dumps(msg))
-        try:
-            return await asyncio.wait_for(fut, 30) - t0
-        except asyncio.TimeoutError:
-            return None
 
     async def leave(self):
         if self.ws:
@@ -206,48 +164,10 @@ async def bursts(server, pages, n_bursts, room):
     return rows, all_tti, mem_per_page
 
 
-async def slider_load(server, notebook, clients, seconds, period):
-    xsrf = await xsrf_cookie(server)
-    people = [Participant(server, notebook, xsrf) for _ in range(clients)]
-    await asyncio.gather(*(p.open() for p in people))
-    latencies, lost = [], 0
-
-    async def wiggle(p: Participant, offset: float):
-        nonlocal lost
-        sliders = await p.sliders()
-        if not sliders:
-            raise RuntimeError(f"{notebook} has no slider on its first view")
-        model, state = sliders[0]
-        low, high, value = state["min"], state["max"], state["value"]
-        step = state.get("step") or 1
-        await asyncio.sleep(offset)
-        end = time.perf_counter() + seconds
-        direction = 1
-        while time.perf_counter() < end:
-            value = value + direction * step
-            if value > high or value < low:
-                direction = -direction
-                value = value + 2 * direction * step
-            latency = await p.move(model, value)
-            if latency is None:
-                lost += 1
-            else:
-                latencies.append(latency)
-            await asyncio.sleep(period)
-
-    await asyncio.gather(*(wiggle(p, i * period / clients) for i, p in enumerate(people)))
-    await asyncio.gather(*(p.leave() for p in people), return_exceptions=True)
-    return latencies, lost
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bursts", type=int, default=20)
     ap.add_argument("--room", type=int, default=30)
-    ap.add_argument("--slider-page", default="gallery.ipynb")
-    ap.add_argument("--slider-clients", type=int, default=30)
-    ap.add_argument("--slider-seconds", type=float, default=60)
-    ap.add_argument("--slider-period", type=float, default=3.0, help="seconds between one client's moves")
     args = ap.parse_args(argv)
     AsyncHTTPClient.configure(None, max_clients=200)
     pages = [p for p in notebook_pages() if p[:2].isdigit()]
@@ -267,12 +187,6 @@ def main(argv=None):
         print(f"pages per second (median over bursts): {statistics.median(args.room / r[4] for r in rows):.1f}")
         print(f"kernel memory per participant (median RSS): {statistics.median(mem):.0f} MB")
         print(f"kernels before: {before}, after everyone left: {len(after)} (pool: {len(pages)} pages x pool size)")
-        if args.slider_clients and (Path(__file__).resolve().parent.parent / "notebooks" / args.slider_page).exists():
-            lat, lost = loop.run_until_complete(slider_load(
-                server, args.slider_page, args.slider_clients, args.slider_seconds, args.slider_period))
-            print(f"\nslider to figure with {args.slider_clients} participants moving a slider every "
-                  f"{args.slider_period:g} s: n={len(lat)}, median {1000 * pct(lat, 50):.0f} ms, "
-                  f"p95 {1000 * pct(lat, 95):.0f} ms, max {1000 * max(lat):.0f} ms, no figure: {lost}")
     finally:
         server.stop()
 
