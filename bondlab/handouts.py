@@ -26,6 +26,7 @@ import io
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -599,7 +600,10 @@ def build_handouts(out, pdf=None, modules=HANDOUT_MODULES) -> dict:
         result["notice"] = ("Playwright is not installed (pip install playwright): wrote HTML "
                             "only; print them from a browser for paper copies.")
         return result
-    result["pdf"] = write_pdfs(written, chromium, one_page=one_page)
+    # Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter
+    # kernel, or a process already driving a browser): print from a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        result["pdf"] = pool.submit(write_pdfs, written, chromium, one_page).result()
     return result
 
 
