@@ -107,9 +107,13 @@ def test_number_control_plain_and_callback_guarded():
 
 
 def test_debounce_runs_immediately_without_loop():
+    """In a thread with no running loop (Playwright's sync API leaves one in the main thread)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     calls = []
     f = c.debounce(0.1)(calls.append)
-    f(1), f(2)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: (f(1), f(2))).result()
     assert calls == [1, 2]
 
 
