@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 PORT ?= 8866
+# localhost: only this computer. For a room: HOST=0.0.0.0 (every address of this laptop).
+HOST ?= localhost
 VENV := .venv
 BIN := $(VENV)/bin
 # The kit's Voila template lives in share/jupyter, its Voila settings in etc/jupyter.
@@ -29,9 +31,10 @@ install-test: $(VENV)/.installed-test
 workshop: install
 	@echo ""
 	@echo "  Bond Lab is starting at  http://localhost:$(PORT)/"
+	@if [ "$(HOST)" != "localhost" ]; then echo "  Others on this network:   http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"; fi
 	@echo "  (first page in a few seconds; stop it with Ctrl+C)"
 	@echo ""
-	$(BIN)/voila notebooks/ --port=$(PORT) --no-browser
+	$(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
 
 test: install-test
 	$(BIN)/python -m pytest
