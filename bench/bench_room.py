@@ -186,7 +186,7 @@ def main(argv=None):
         print(f"time to interactive: median {pct(tti, 50):.1f} s, p90 {pct(tti, 90):.1f} s, max {max(tti):.1f} s")
         print(f"pages per second (median over bursts): {statistics.median(args.room / r[4] for r in rows):.1f}")
         print(f"kernel memory per participant (median RSS): {statistics.median(mem):.0f} MB")
-        print(f"kernels before: {before}, after everyone left: {len(after)} (pool: {len(pages)} pages x pool size)")
+        print(f"kernels before: {before}, after everyone left: {len(after)} (pool: {len(notebook_pages())} pages x pool size)")
     finally:
         server.stop()
 
