@@ -36,7 +36,7 @@ START = "00_start"
 # A little CSS for the kit's components (class names bondlab-*). It lives here, not in the
 # template, because it styles widgets: long labels wrap, targets are large, focus is visible.
 CSS = """<style>
-.bondlab-module { max-width: 60rem; font-size: 1.05rem; line-height: 1.5; }
+.bondlab-module { max-width: 60rem; font-size: 1.05rem; line-height: 1.5; padding-top: 1.5rem; }
 .bondlab-module .widget-label { white-space: normal; overflow: visible; height: auto;
   line-height: 1.4; }
 .bondlab-module .widget-textarea textarea { font-size: 1rem; }
