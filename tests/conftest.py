@@ -12,6 +12,9 @@ import pytest
 
 from kit_browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, VoilaServer, chromium_available
 
+# tests/pages holds pages the browser tests serve on purpose (one fails by design).
+collect_ignore = ["pages"]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 NO_BROWSER = ("Chromium not found at {path}: install it with `sudo apt-get install chromium` "
               "(Debian/Ubuntu) to run the browser tests.")
