@@ -28,6 +28,7 @@ from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, calm_message, guard, 
 __all__ = [
     "SAFETY_LINE", "PHASE_HATCHES", "nan_band", "draw_band", "update_band", "draw_phase_bands",
     "update_phase_bands", "phase_runs", "mark_day", "Panel", "safety_note", "lecture_notes",
+    "parameter_table",
     "fmt_days",
 ]
 
@@ -176,8 +177,21 @@ def lecture_notes(*models, mode: str | None = None):
     for m in models:
         eqs = "\n".join(f"$${e}$$" for e in getattr(m, "equations", ()))
         parts.append(f"**{getattr(m, 'label', '') or m.__name__}** ({m.__name__})\n\n{eqs}\n\n"
-                     f"*Source:* {getattr(m, 'citation', '')}")
+                     f"{parameter_table(m)}\n\n*Source:* {getattr(m, 'citation', '')}")
     return mode_notes("\n\n".join(parts), mode, title="The model behind this figure")
+
+
+def parameter_table(model) -> str:
+    """The engine class's parameter table as Markdown: name, meaning, allowed range, default."""
+    rows = ["| parameter | what it means | allowed | default |", "|---|---|---|---|"]
+    for name, param in getattr(model, "parameters", {}).items():
+        if param.low is not None or param.high is not None:
+            allowed = f"{param.low if param.low is not None else '−∞'} to {param.high if param.high is not None else '∞'}"
+        else:
+            allowed = ", ".join(map(str, param.choices or ())) or "—"
+        meaning = (param.help or param.label or "").replace("|", "/")
+        rows.append(f"| `{name}` | {meaning} | {allowed} {param.unit or ''} | {param.default!r} |")
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 class Panel(w.VBox):

@@ -1,0 +1,23 @@
+"""The lecture view shows each model's equations, parameter table and citation."""
+from __future__ import annotations
+
+import html
+
+import bondlab
+from widgets.plots import lecture_notes
+
+
+def test_lecture_notes_carry_equations_parameters_and_source():
+    notes = lecture_notes(bondlab.CyclePartner, bondlab.OpponentProcess, mode="lecture")
+    text = notes.value
+    for model in (bondlab.CyclePartner, bondlab.OpponentProcess):
+        for name, param in model.parameters.items():
+            assert f"<td><code>{name}</code></td>" in text
+        assert model.citation.split(",")[0] in text
+        for equation in model.equations:
+            assert f"$${html.escape(equation, quote=False)}$$" in text
+    assert text.count("<table>") == 2 and "<th>allowed</th>" in text
+
+
+def test_participants_see_no_lecture_notes():
+    assert lecture_notes(bondlab.CyclePartner, mode="participant") is None
