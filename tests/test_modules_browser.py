@@ -1,6 +1,8 @@
 """Every step of every module, by keyboard only, in the three modes (Tab to Next, Enter)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -66,3 +68,22 @@ def test_step_in_address_opens_that_step(page, voila, query, expected):
     title = load_module("01_why_rewards_hook_us").steps[expected - 1].title
     expect(page.locator(".bondlab-step-content h2").first).to_have_text(title)
     assert page.watch.problems() == []
+
+
+def test_reflection_notes_download_in_the_browser_and_clear(page, voila):
+    """Typed notes become the download link's own data: URL (no server file); Clear wipes."""
+    page.goto(voila.page_url("01_why_rewards_hook_us.ipynb", "step=5"))
+    wait_ready(page)
+    box = page.locator(".bondlab-reflection textarea").first
+    box.focus()
+    page.keyboard.type("a quiet note")
+    link = page.locator("a.bondlab-download")
+    expect(link).to_have_attribute("href", re.compile(r"^data:text/plain.*a%20quiet%20note"))
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "notes.txt"
+    page.locator(".bondlab-reflection button", has_text="Clear").focus()
+    page.keyboard.press("Enter")
+    expect(box).to_have_value("")
+    expect(link).not_to_have_attribute("href", re.compile("quiet"))
+    assert page.watch.problems() == [] and page.watch.outside_requests == []
