@@ -184,12 +184,11 @@ def _params_json(scn):
 
 def _plot(result, path, title):
     try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise ValueError("--plot needs matplotlib, which is not installed.") from None
-    fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
+    fig = Figure(figsize=(8, 7))
+    axes = fig.subplots(3, 1, sharex=True)
     day = result.day
     styles = {"attachment": ("#0072B2", "-"), "mood": ("#E69F00", "--"),
               "withdrawal": ("#D55E00", ":")}
@@ -208,8 +207,6 @@ def _plot(result, path, title):
         fig.savefig(path, dpi=100)
     except OSError as e:
         raise ValueError(f"Cannot write the figure to {path!r}: {e.strerror}.") from None
-    finally:
-        plt.close(fig)
 
 
 def _cmd_extinction(args, out):

@@ -181,10 +181,10 @@ class _ThenStop:
         return rf
 
 
-def _fig_cumulative(plt):
+def _fig_cumulative(new_figure):
     """Module 1: cumulative records of four schedules, and presses after rewards stop."""
     import bondlab
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(7.4, 2.55), width_ratios=(1.7, 1))
+    fig, (ax, bx) = new_figure(1, 2, figsize=(7.4, 2.55), width_ratios=(1.7, 1))
     agent = bondlab.RespondingAgent()
     specs = (("VR5", "unpredictably, 1 in 5 times", "-", _C["vermillion"]),
              ("FI10", "after a fixed wait", "--", _C["blue"]),
@@ -228,10 +228,10 @@ def _fig_cumulative(plt):
     return fig, alt, summary
 
 
-def _fig_attachment(plt):
+def _fig_attachment(new_figure):
     """Module 2: the attachment and withdrawal paradox, consistent vs intermittent."""
     from bondlab import presets
-    fig, axes = plt.subplots(1, 2, figsize=(7.4, 2.55), sharey=True)
+    fig, axes = new_figure(1, 2, figsize=(7.4, 2.55), sharey=True)
     res = {}
     for ax, name in zip(axes, ("consistent", "intermittent")):
         r = presets.load_scenario(name, people=_PEOPLE, seed=_SEED).run()
@@ -264,7 +264,7 @@ def _days(x) -> str:
     return "longer than the time simulated" if not np.isfinite(x) else f"{x:.0f} days"
 
 
-def _fig_cycle(plt):
+def _fig_cycle(new_figure):
     """Module 3: the cycle with its four phases, felt mood and surprise of one person."""
     import bondlab
     from bondlab import PHASE_NAMES
@@ -272,7 +272,7 @@ def _fig_cycle(plt):
     r = bondlab.Scenario(partner=bondlab.CyclePartner(), days_together=days, days_after=1,
                          people=100, seed=_SEED).run()
     phase, mood, sur = r.phase[0], r.mood[0, :days], r.surprise[0, :days]
-    fig, ax = plt.subplots(figsize=(7.4, 2.55))
+    fig, ax = new_figure(figsize=(7.4, 2.55))
     shades = ("#fde6cf", "#f4b6a0", "#cfe6f5", "#dff2e4")
     hatches = ("", "xx", "..", "")
     t = np.arange(1, days + 1)
@@ -312,13 +312,13 @@ def _fig_cycle(plt):
     return fig, "Felt mood and surprise through the four phases of the cycle", summary
 
 
-def _fig_opponent(plt):
+def _fig_opponent(new_figure):
     """Module 4: an opponent-process exposure train: tolerance, then withdrawal."""
     import bondlab
     stim = bondlab.exposure_train(spacing=20, count=6)
     h = bondlab.OpponentProcess().run(stim)
     t = np.arange(stim.size)
-    fig, ax = plt.subplots(figsize=(7.4, 2.55))
+    fig, ax = new_figure(figsize=(7.4, 2.55))
     ax.fill_between(t, 0, stim, color=_C["yellow"], alpha=0.5, step="mid",
                     label="Exposure (together)", hatch="..", edgecolor="0.6", linewidth=0)
     ax.plot(t, h.a[0], color=_C["orange"], linestyle=":", linewidth=1.4,
@@ -344,14 +344,14 @@ def _fig_opponent(plt):
     return fig, "Felt mood over repeated exposures, then withdrawal", summary
 
 
-def _fig_leaving(plt):
+def _fig_leaving(new_figure):
     """Module 5: withdrawal after leaving under four ways of handling contact."""
     from bondlab import presets
     runs = (("intermittent", "no contact", "-", _C["blue"]),
             ("intermittent_grey_rock", "grey rock", "-.", _C["green"]),
             ("intermittent_contact", "occasional contact", "--", _C["vermillion"]),
             ("intermittent_support", "support from others", ":", _C["purple"]))
-    fig, ax = plt.subplots(figsize=(7.4, 2.55))
+    fig, ax = new_figure(figsize=(7.4, 2.55))
     peaks, contacts, medians = {}, (), {}
     for name, label, ls, colour in runs:
         r = presets.load_scenario(name, people=_PEOPLE, seed=_SEED).run()
@@ -398,23 +398,25 @@ _FIGURES = {"01": _fig_cumulative, "02": _fig_attachment, "03": _fig_cycle,
 def module_figure(number: str):
     """``(png_bytes, alt, summary)`` for a module's figure, or None (module 6, start).
 
-    matplotlib is imported here, with the Agg backend, and nowhere else in the engine.
+    matplotlib is imported here (its Figure, never pyplot) and nowhere else in the engine.
     """
     make = _FIGURES.get(number)
     if make is None:
         return None
     import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    with plt.rc_context({"font.size": 8, "axes.spines.top": False,
-                         "axes.spines.right": False, "svg.fonttype": "none"}):
-        fig, alt, summary = make(plt)
-        try:
-            fig.tight_layout()
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=150)
-        finally:
-            plt.close(fig)
+    from matplotlib.figure import Figure
+
+    def new_figure(*args, figsize=None, **kwargs):
+        """A Figure and its axes, outside pyplot (no global state, no backend switch)."""
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots(*args, **kwargs)
+
+    with matplotlib.rc_context({"font.size": 8, "axes.spines.top": False,
+                                "axes.spines.right": False, "svg.fonttype": "none"}):
+        fig, alt, summary = make(new_figure)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150)
     return buf.getvalue(), alt, summary
 
 
