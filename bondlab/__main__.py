@@ -73,26 +73,21 @@ def _sets(pairs):
     return out
 
 
-def _positive(name):
+def _whole_number(name, minimum=1):
+    """An argparse type: a whole number of at least ``minimum``, refused with a one-line reason."""
     def conv(text):
         try:
             v = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}")
-        if v < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be at least 1, got {v}")
+        if v < minimum:
+            bound = "0 or more" if minimum == 0 else f"at least {minimum}"
+            raise argparse.ArgumentTypeError(f"{name} must be {bound}, got {v}")
         return v
     return conv
 
 
-def _seed(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be a whole number, got {text!r}")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be 0 or more, got {v}")
-    return v
+_seed = _whole_number("the seed", minimum=0)
 
 
 def build_parser():
@@ -104,8 +99,8 @@ def build_parser():
     r.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                    help="change a parameter of the scenario, its partner, learner or "
                         "affect (e.g. p_warmth=0.2, contacts=30,60, learner.hazard=0.01)")
-    r.add_argument("--people", type=_positive("--people"), help="simulated people")
-    r.add_argument("--days", type=_positive("--days"),
+    r.add_argument("--people", type=_whole_number("--people"), help="simulated people")
+    r.add_argument("--days", type=_whole_number("--days"),
                    help="days simulated after leaving (days_after)")
     r.add_argument("--seed", type=_seed, help="random seed")
     r.add_argument("--json", action="store_true", help="print one JSON object")
@@ -113,8 +108,8 @@ def build_parser():
     e = sub.add_parser("extinction", help="trials to extinction after training")
     e.add_argument("--schedule", required=True, help="e.g. CRF, RR0.3, VR5, FR3")
     e.add_argument("--learner", required=True, help="rw, td or cd")
-    e.add_argument("--people", type=_positive("--people"), default=200)
-    e.add_argument("--train", type=_positive("--train"), default=100,
+    e.add_argument("--people", type=_whole_number("--people"), default=200)
+    e.add_argument("--train", type=_whole_number("--train"), default=100,
                    help="training trials (default 100)")
     e.add_argument("--seed", type=_seed, default=0)
     e.add_argument("--json", action="store_true")
