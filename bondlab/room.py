@@ -1,0 +1,579 @@
+"""The room as a live experiment: pooled lever-game results, stored safely (issue 6).
+
+A facilitator starts a *room*; participants who open the room's link and say yes to sharing
+play the lever game ("Check your phone") on a schedule the room assigns, and their result is
+stored here: the schedule, the number of checks, the checks after the messages stopped and
+the seconds from the last message to stopping. No name, no free text, no address, nothing
+else. The facilitator sees the pooled rows (projected); participants only ever see the
+room's counts and medians, once the facilitator reveals them.
+
+Storage is one SQLite file in a data directory outside the repository
+(:func:`data_dir`: ``$BONDLAB_DATA_DIR``, else ``$XDG_DATA_HOME/bondlab``, else
+``~/.local/share/bondlab``), in WAL mode so many kernels write at once. Every write is one
+short ``BEGIN IMMEDIATE`` transaction on its own connection; a result is keyed by the room
+and a random per-page token, so sending it twice stores it once. Every value is validated
+before it reaches SQL; a refusal raises :class:`Refused` (a ``ValueError``) with the
+reason and is logged on the server (logger ``"bondlab.room"``), never stored.
+
+A room's rows are deleted on request (:func:`delete_room`) and, by default, seven days
+after it started (:data:`DEFAULT_RETENTION_DAYS`, changeable per room); expired rooms are
+purged whenever the database is opened (:func:`purge_expired`).
+
+The facilitator's actions need the key from :func:`facilitator_key` (printed by the
+server at start, or a file the facilitator sets with ``$BONDLAB_FACILITATOR_KEY_FILE``).
+
+Engine layer: standard library only, no Jupyter imports.
+
+Example
+-------
+>>> import tempfile
+>>> db = Path(tempfile.mkdtemp()) / "rooms.sqlite3"
+>>> code = start_room(rewards=8, ratio=4, path=db)
+>>> kind = join(code, "a" * 22, path=db)
+>>> submit(code, "a" * 22, kind, presses=30, presses_after_stop=6, seconds_to_stop=4.5,
+...        path=db)
+True
+>>> submit(code, "a" * 22, kind, presses=30, presses_after_stop=6, seconds_to_stop=4.5,
+...        path=db)                                  # the same page again: stored once
+False
+>>> room_counts(code, path=db)
+{'joined': 1, 'finished': 1}
+"""
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import logging
+import math
+import os
+import re
+import secrets
+import sqlite3
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "KINDS", "ALPHABET", "CODE_LENGTH", "DEFAULT_RETENTION_DAYS", "RETENTION_RANGE",
+    "REWARDS_RANGE", "RATIO_RANGE", "MAX_PRESSES", "MAX_SECONDS", "MIN_GROUP",
+    "RoomError", "Refused", "NoSuchRoom", "RoomClosed", "Room",
+    "data_dir", "db_path", "connect", "purge_expired", "new_token", "valid_code",
+    "start_room", "get_room", "open_room", "join", "submit", "rows", "room_counts",
+    "export_csv", "aggregate", "set_revealed", "close_room", "set_retention", "delete_room",
+    "key_path", "facilitator_key", "check_key",
+]
+
+log = logging.getLogger("bondlab.room")
+
+#: The two schedules the lever game assigns.
+KINDS = ("continuous", "variable")
+#: Room-code letters: no 0/O, 1/I/L, so a code read off a projector is typed right.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+DEFAULT_RETENTION_DAYS = 7
+RETENTION_RANGE = (1, 90)
+REWARDS_RANGE = (1, 50)
+RATIO_RANGE = (1.5, 20.0)
+#: Bounds for a stored result (the game itself stops at 300 checks).
+MAX_PRESSES = 1000
+MAX_SECONDS = 3 * 3600.0
+#: Participants see a schedule's median only when at least this many results share it
+#: (a median of one or two is a person's own number).
+MIN_GROUP = 3
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+_DAY = 86400.0
+
+
+class RoomError(ValueError):
+    """A room action that cannot happen; ``str(error)`` is calm and fit for a page."""
+
+
+class Refused(RoomError):
+    """A value was refused (validation); ``reason`` says which and why. Never stored."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NoSuchRoom(RoomError):
+    """No open room has this code (mistyped, deleted, or past its retention period)."""
+
+
+class RoomClosed(RoomError):
+    """The facilitator closed the room: it takes no new results."""
+
+
+@dataclass(frozen=True)
+class Room:
+    code: str
+    created: float
+    closed: bool
+    revealed: bool
+    retention_days: int
+    rewards: int
+    ratio: float
+
+    @property
+    def expires(self) -> float:
+        """When the room's rows are purged (seconds since the epoch)."""
+        return self.created + self.retention_days * _DAY
+
+
+# --------------------------------------------------------------------------- where
+
+def data_dir() -> Path:
+    """The kit's data directory (outside the repository), created private (0700)."""
+    env = os.environ.get("BONDLAB_DATA_DIR")
+    if env:
+        path = Path(env).expanduser()
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        path = Path(base).expanduser() / "bondlab"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def db_path() -> Path:
+    """The rooms database: ``data_dir() / "rooms.sqlite3"``."""
+    return data_dir() / "rooms.sqlite3"
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rooms (
+    code TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    closed INTEGER NOT NULL DEFAULT 0,
+    revealed INTEGER NOT NULL DEFAULT 0,
+    retention_days INTEGER NOT NULL,
+    rewards INTEGER NOT NULL,
+    ratio REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    room TEXT NOT NULL REFERENCES rooms(code) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('continuous', 'variable')),
+    created REAL NOT NULL,
+    PRIMARY KEY (room, token)
+);
+CREATE TABLE IF NOT EXISTS results (
+    room TEXT NOT NULL REFERENCES rooms(code) ON DELETE CASCADE,
+    token TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('continuous', 'variable')),
+    presses INTEGER NOT NULL CHECK (presses BETWEEN 0 AND 1000),
+    presses_after_stop INTEGER NOT NULL CHECK (presses_after_stop BETWEEN 0 AND presses),
+    seconds_to_stop REAL CHECK (seconds_to_stop IS NULL OR seconds_to_stop BETWEEN 0 AND 10800),
+    created REAL NOT NULL,
+    PRIMARY KEY (room, token)
+);
+"""
+_READY: set[str] = set()
+
+
+def connect(path: Path | str | None = None) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, 10 s busy wait.
+
+    The first connection of a process to a file switches it to WAL and creates the tables.
+    """
+    path = Path(path) if path is not None else db_path()
+    conn = sqlite3.connect(str(path), timeout=10.0, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten with zeros
+    key = str(path)
+    if key not in _READY:
+        for attempt in range(50):  # WAL switch and schema need the write lock once
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    conn.execute(statement)
+                conn.execute("COMMIT")
+                break
+            except sqlite3.OperationalError:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+        _READY.add(key)
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+    return conn
+
+
+class _Tx:
+    """``with _Tx(path) as conn``: one short write transaction on a fresh connection."""
+
+    def __init__(self, path, write=True):
+        self.path, self.write = path, write
+
+    def __enter__(self):
+        self.conn = connect(self.path)
+        self.conn.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+        return self.conn
+
+    def __exit__(self, kind, value, tb):
+        try:
+            self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.conn.close()
+        return False
+
+
+def purge_expired(now: float | None = None, path=None) -> int:
+    """Delete every room past its retention period, with all its rows. Returns how many."""
+    now = time.time() if now is None else float(now)
+    with _Tx(path) as conn:
+        codes = [r[0] for r in conn.execute(
+            "SELECT code FROM rooms WHERE created + retention_days * 86400.0 < ?", (now,))]
+        for code in codes:
+            _delete(conn, code)
+    if codes:
+        log.info("purged %d room(s) past their retention period", len(codes))
+    return len(codes)
+
+
+# --------------------------------------------------------------------------- validation
+
+def _refuse(reason: str):
+    log.warning("refused: %s", reason)
+    raise Refused(reason)
+
+
+def valid_code(code) -> str:
+    """A room code, upper-cased and stripped, or :class:`Refused` (logged)."""
+    if not isinstance(code, str):
+        _refuse(f"room code must be text, got {type(code).__name__}")
+    clean = code.strip().upper()
+    if not _CODE.fullmatch(clean):
+        _refuse(f"room code {code[:20]!r} is not {CODE_LENGTH} letters from the code alphabet")
+    return clean
+
+
+def _valid_token(token) -> str:
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        _refuse("participant token is not 16-64 URL-safe characters")
+    return token
+
+
+def _valid_kind(kind) -> str:
+    if not isinstance(kind, str) or kind not in KINDS:
+        _refuse(f"schedule must be one of {KINDS}, got {str(kind)[:20]!r}")
+    return kind
+
+
+def _valid_int(name, value, low, high) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _refuse(f"{name} must be a whole number, got {type(value).__name__}")
+    if not low <= value <= high:
+        _refuse(f"{name} must be in [{low}, {high}], got {value}")
+    return int(value)
+
+
+def _valid_float(name, value, low, high, allow_none=False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _refuse(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value) or not low <= value <= high:
+        _refuse(f"{name} must be a finite number in [{low:g}, {high:g}], got {value!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- rooms
+
+def _room(conn, code) -> Room | None:
+    row = conn.execute("SELECT code, created, closed, revealed, retention_days, rewards, ratio "
+                       "FROM rooms WHERE code = ?", (code,)).fetchone()
+    return None if row is None else Room(row[0], row[1], bool(row[2]), bool(row[3]), row[4],
+                                         row[5], row[6])
+
+
+def new_token() -> str:
+    """A random per-page token (the only key of a participant's row; never shown)."""
+    return secrets.token_urlsafe(16)
+
+
+def start_room(rewards: int = 8, ratio: float = 4.0,
+               retention_days: int = DEFAULT_RETENTION_DAYS, path=None) -> str:
+    """Start a room with the lever game's settings; returns its new code."""
+    rewards = _valid_int("rewards", rewards, *REWARDS_RANGE)
+    ratio = _valid_float("ratio", ratio, *RATIO_RANGE)
+    retention_days = _valid_int("retention_days", retention_days, *RETENTION_RANGE)
+    purge_expired(path=path)
+    with _Tx(path) as conn:
+        for _ in range(100):
+            code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            if _room(conn, code) is None:
+                break
+        conn.execute("INSERT INTO rooms (code, created, retention_days, rewards, ratio) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     (code, time.time(), retention_days, rewards, ratio))
+    log.info("room %s started (rewards=%d, ratio=%g, kept %d days)", code, rewards, ratio,
+             retention_days)
+    return code
+
+
+def get_room(code, path=None) -> Room:
+    """The room with this code (open or closed), after purging expired rooms.
+
+    Raises :class:`NoSuchRoom` for an unknown, deleted or expired code.
+    """
+    code = valid_code(code)
+    purge_expired(path=path)
+    conn = connect(path)
+    try:
+        room = _room(conn, code)
+    finally:
+        conn.close()
+    if room is None:
+        log.info("no room %s (never started, deleted or expired)", code)
+        raise NoSuchRoom("There is no room with that code. It may have ended, or a letter "
+                         "may be different.")
+    return room
+
+
+def open_room(code, path=None) -> Room:
+    """Like :func:`get_room`, but the room must still take results (:class:`RoomClosed`)."""
+    room = get_room(code, path)
+    if room.closed:
+        raise RoomClosed("This room has closed and takes no more results.")
+    return room
+
+
+def join(code, token, path=None) -> str:
+    """The schedule this page plays in the room, assigned once and balanced.
+
+    The schedule with fewer participants so far, ties broken at random, decided inside one
+    write transaction, so rooms stay balanced however many kernels join at once. Joining
+    again with the same token returns the same schedule.
+    """
+    code, token = valid_code(code), _valid_token(token)
+    purge_expired(path=path)
+    with _Tx(path) as conn:
+        room = _room(conn, code)
+        if room is None:
+            raise NoSuchRoom("There is no room with that code. It may have ended, or a letter "
+                             "may be different.")
+        known = conn.execute("SELECT kind FROM assignments WHERE room = ? AND token = ?",
+                             (code, token)).fetchone()
+        if known:
+            return known[0]
+        if room.closed:
+            raise RoomClosed("This room has closed and takes no more results.")
+        counts = dict(conn.execute("SELECT kind, COUNT(*) FROM assignments WHERE room = ? "
+                                   "GROUP BY kind", (code,)).fetchall())
+        n = [counts.get(k, 0) for k in KINDS]
+        kind = KINDS[secrets.randbelow(2)] if n[0] == n[1] else KINDS[n.index(min(n))]
+        conn.execute("INSERT INTO assignments (room, token, kind, created) VALUES (?, ?, ?, ?)",
+                     (code, token, kind, time.time()))
+    return kind
+
+
+def _store_result(conn, code, token, kind, presses, after, seconds) -> bool:
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO results (room, token, kind, presses, presses_after_stop, "
+        "seconds_to_stop, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (code, token, kind, presses, after, seconds, time.time()))
+    return cur.rowcount == 1
+
+
+def submit(code, token, kind, presses, presses_after_stop, seconds_to_stop, path=None) -> bool:
+    """Store one participant's result; True if stored now, False if it was already there.
+
+    ``seconds_to_stop`` is the time from the last message to pressing "I'd stop", or None
+    when the participant stopped before the messages ran out (then ``presses_after_stop``
+    is 0). Everything is validated first; a refusal raises :class:`Refused` and is logged.
+    The schedule must be the one the room assigned to this token.
+    """
+    code, token, kind = valid_code(code), _valid_token(token), _valid_kind(kind)
+    presses = _valid_int("presses", presses, 0, MAX_PRESSES)
+    after = _valid_int("presses_after_stop", presses_after_stop, 0, presses)
+    seconds = _valid_float("seconds_to_stop", seconds_to_stop, 0.0, MAX_SECONDS,
+                           allow_none=True)
+    if seconds is None and after:
+        _refuse("presses_after_stop must be 0 when the messages never stopped")
+    purge_expired(path=path)
+    with _Tx(path) as conn:
+        room = _room(conn, code)
+        if room is None:
+            raise NoSuchRoom("There is no room with that code any more.")
+        if room.closed:
+            raise RoomClosed("This room has closed and takes no more results.")
+        assigned = conn.execute("SELECT kind FROM assignments WHERE room = ? AND token = ?",
+                                (code, token)).fetchone()
+        if assigned is None:
+            _refuse(f"token never joined room {code}")
+        if assigned[0] != kind:
+            _refuse(f"schedule {kind!r} is not the one room {code} assigned ({assigned[0]!r})")
+        stored = _store_result(conn, code, token, kind, presses, after, seconds)
+    return stored
+
+
+def rows(code, path=None) -> list[dict]:
+    """The room's results, oldest first, without tokens: for the facilitator's screen."""
+    code = valid_code(code)
+    conn = connect(path)
+    try:
+        out = conn.execute("SELECT kind, presses, presses_after_stop, seconds_to_stop FROM "
+                           "results WHERE room = ? ORDER BY created, rowid", (code,)).fetchall()
+    finally:
+        conn.close()
+    return [{"row": i + 1, "schedule": k, "presses": p, "presses_after_stop": a,
+             "seconds_to_stop": s} for i, (k, p, a, s) in enumerate(out)]
+
+
+def room_counts(code, path=None) -> dict:
+    """How many pages joined (said yes and got a schedule) and how many finished."""
+    code = valid_code(code)
+    conn = connect(path)
+    try:
+        joined = conn.execute("SELECT COUNT(*) FROM assignments WHERE room = ?",
+                              (code,)).fetchone()[0]
+        finished = conn.execute("SELECT COUNT(*) FROM results WHERE room = ?",
+                                (code,)).fetchone()[0]
+    finally:
+        conn.close()
+    return {"joined": joined, "finished": finished}
+
+
+EXPORT_FIELDS = ("row", "schedule", "presses", "presses_after_stop", "seconds_to_stop")
+
+
+def export_csv(code, path=None) -> str:
+    """The room's rows as CSV: an anonymous row number and the four stored values only."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows(code, path):
+        r = dict(r)
+        if r["seconds_to_stop"] is not None:
+            r["seconds_to_stop"] = f"{r['seconds_to_stop']:.2f}"
+        writer.writerow(r)
+    return out.getvalue()
+
+
+def aggregate(code, path=None, min_group: int = MIN_GROUP) -> dict:
+    """Counts and medians by schedule: what participants may see (never a row).
+
+    Returns ``{kind: {"finished": n, "stopped": m, "median_after": x|None,
+    "median_seconds": y|None}}``; medians only over results where the messages stopped,
+    and only when at least ``min_group`` such results share the schedule.
+    """
+    out = {}
+    data = rows(code, path)
+    for kind in KINDS:
+        mine = [r for r in data if r["schedule"] == kind]
+        stopped = [r for r in mine if r["seconds_to_stop"] is not None]
+        enough = len(stopped) >= min_group
+        out[kind] = {
+            "finished": len(mine), "stopped": len(stopped),
+            "median_after": statistics.median(r["presses_after_stop"] for r in stopped)
+            if enough else None,
+            "median_seconds": statistics.median(r["seconds_to_stop"] for r in stopped)
+            if enough else None,
+        }
+    return out
+
+
+def _set(code, column, value, path):
+    code = valid_code(code)
+    with _Tx(path) as conn:
+        if _room(conn, code) is None:
+            raise NoSuchRoom("There is no room with that code any more.")
+        conn.execute(f"UPDATE rooms SET {column} = ? WHERE code = ?", (value, code))
+
+
+def set_revealed(code, revealed: bool = True, path=None) -> None:
+    """Let participants see the room's counts and medians (or hide them again)."""
+    _set(code, "revealed", int(bool(revealed)), path)
+    log.info("room %s results %s", code, "revealed" if revealed else "hidden")
+
+
+def close_room(code, path=None) -> None:
+    """Stop taking joins and results (rows stay until deleted or expired)."""
+    _set(code, "closed", 1, path)
+    log.info("room %s closed", code)
+
+
+def set_retention(code, days: int, path=None) -> None:
+    """Keep the room's rows for ``days`` days from its start (then purged)."""
+    days = _valid_int("retention_days", days, *RETENTION_RANGE)
+    _set(code, "retention_days", days, path)
+    log.info("room %s kept %d days", code, days)
+
+
+def _delete(conn, code):
+    conn.execute("DELETE FROM results WHERE room = ?", (code,))
+    conn.execute("DELETE FROM assignments WHERE room = ?", (code,))
+    conn.execute("DELETE FROM rooms WHERE code = ?", (code,))
+
+
+def delete_room(code, path=None) -> None:
+    """Delete the room and every row it holds."""
+    code = valid_code(code)
+    with _Tx(path) as conn:
+        _delete(conn, code)
+    conn = connect(path)
+    try:  # copy the deletion into the main file and empty the write-ahead log
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    log.info("room %s deleted with all its rows", code)
+
+
+# --------------------------------------------------------------------------- facilitator key
+
+def key_path() -> Path:
+    """``$BONDLAB_FACILITATOR_KEY_FILE``, else ``data_dir() / "facilitator.key"``."""
+    env = os.environ.get("BONDLAB_FACILITATOR_KEY_FILE")
+    return Path(env).expanduser() if env else data_dir() / "facilitator.key"
+
+
+def _new_key() -> str:
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+def facilitator_key() -> str:
+    """The facilitator key: read from :func:`key_path`, or created there (mode 0600).
+
+    A key file the facilitator set is used as it is (first line, stripped; at least 8
+    characters). Otherwise a random key like ``K7QX-M3PA-9RTE-VW2H`` (about 78 bits) is
+    written once; the server prints it at start and every kernel reads the same file.
+    """
+    path = key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first: read theirs
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(_new_key() + "\n")
+    text = path.read_text(encoding="utf-8").strip().splitlines()
+    key = text[0].strip() if text else ""
+    if len(key) < 8:
+        raise RoomError(f"The facilitator key in {path} is shorter than 8 characters.")
+    return key
+
+
+def check_key(typed) -> bool:
+    """Whether ``typed`` is the facilitator key (constant-time comparison; logged if not)."""
+    if not isinstance(typed, str) or not typed.strip() or len(typed) > 200:
+        log.warning("facilitator key refused: empty or not text")
+        return False
+    ok = hmac.compare_digest(typed.strip().encode("utf-8"),
+                             facilitator_key().encode("utf-8"))
+    if not ok:
+        log.warning("facilitator key refused: does not match")
+    return ok
