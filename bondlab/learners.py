@@ -524,6 +524,83 @@ class _CDStepper:
             np.divide(self.vnum, self.vden, out=pull)
             pull *= w
 
+    def days(self, x, reward, surprise, pull, cue=None, cue_start=0, cue_decay=1.0):
+        r"""Many steps at once (Scenario): the same equations as :meth:`step`.
+
+        ``x``, ``reward``: (days, people) outcomes (0/1) and how good each
+        felt; writes ``surprise`` and ``pull`` (days, people).  ``cue``
+        (optional, (days - cue_start, people)): from day ``cue_start`` on,
+        a reminder trace :math:`R_t = \rho R_{t-1} + \mathrm{cue}_t` lowers
+        the evidence for a change by :math:`R_t` (it is subtracted from
+        :math:`\operatorname{logit}\pi_t`).  A test checks this agrees with
+        :meth:`step`; here a day costs fewer array operations: the counts
+        are updated as one stacked array, the value's denominator is the
+        hit count plus a constant, and no clamp is needed before the
+        exponential (an overflow gives strength 0, as it should).
+        """
+        T, P = x.shape
+        w, phat, e, lam, tmp = self.w, self.phat, self.k, self.lam, self.tmp
+        # stacked running sums [value numerator, hits, weight]: one add a day
+        st = np.stack([self.vnum, self.acnt, self.ncnt])
+        inc = np.empty((3, P), DTYPE)
+        winc = inc[2]                     # w_t (w_{t-1} until it is updated)
+        winc[...] = w
+        c_den = self.vden - self.acnt     # vden = acnt + (1 - prior_a), always
+        if not c_den.any():               # (prior_a = 1, the default: vden = acnt)
+            c_den = None
+        one, L0, sens = DTYPE(1), self.L0, self.sens
+        R = np.zeros(P, DTYPE) if cue is not None else None
+        fixed = self.offset if cue is None else None
+        rho = DTYPE(cue_decay)
+        mul, sub, div = np.multiply, np.subtract, np.divide
+        with np.errstate(over="ignore"):
+            for t in range(T):
+                xt, su = x[t], surprise[t]
+                # prediction before the outcome, and the surprise
+                mul(winc, phat, out=su)
+                sub(xt, su, out=su)
+                # evidence for a change over the current run of misses
+                if self.rate:
+                    e += phat
+                else:
+                    np.minimum(phat, 0.999, out=lam)
+                    np.negative(lam, out=lam)
+                    np.log1p(lam, out=lam)
+                    e -= lam
+                sub(one, xt, out=tmp)
+                e *= tmp
+                if sens is not None:
+                    mul(e, sens, out=lam)
+                    lam += L0
+                else:
+                    np.add(e, L0, out=lam)
+                if R is not None and t >= cue_start:
+                    R *= rho
+                    R += cue[t - cue_start]
+                    lam -= R
+                elif fixed is not None:
+                    lam -= fixed
+                # w = 1 - pi = 1 / (1 + exp(logit pi))
+                np.exp(lam, out=lam)
+                lam += one
+                div(one, lam, out=winc)
+                mul(winc, xt, out=inc[1])
+                mul(inc[1], reward[t], out=inc[0])
+                st += inc
+                div(st[1], st[2], out=phat)
+                pl = pull[t]
+                if c_den is None:
+                    div(st[0], st[1], out=pl)
+                else:
+                    np.add(st[1], c_den, out=pl)
+                    div(st[0], pl, out=pl)
+                pl *= winc
+        w[...] = winc
+        self.vnum[...], self.acnt[...], self.ncnt[...] = st
+        np.add(self.acnt, 0 if c_den is None else c_den, out=self.vden)
+        if R is not None:
+            self.offset = R
+
 
 LEARNER_CLASSES = {
     "rescorla-wagner": RescorlaWagner, "rw": RescorlaWagner,

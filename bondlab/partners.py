@@ -18,7 +18,8 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from ._params import DTYPE, Model, Param, check_memory, check_value, make_rng
+from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
+                      check_value, make_rng, uniform16)
 
 __all__ = ["Events", "Partner", "ConsistentPartner", "IntermittentPartner",
            "CyclePartner", "PHASE_NAMES", "PARTNER_CLASSES"]
@@ -96,10 +97,6 @@ class Partner(Model):
         return float(ev.warmth.mean())
 
 
-def _bernoulli(rng, shape, p):
-    return rng.random(shape, dtype=DTYPE) < DTYPE(p)
-
-
 class ConsistentPartner(Partner):
     r"""A consistent partner: warmth nearly every day, rarely cruelty (continuous-like).
 
@@ -146,10 +143,9 @@ class ConsistentPartner(Partner):
     def _events(self, v, days, people, rng, out=None):
         shape = (days, people)
         w, c = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
-        rng.random(out=w, dtype=DTYPE)
-        np.multiply(w < DTYPE(v["p_warmth"]), DTYPE(v["warmth"]), out=w)
-        rng.random(out=c, dtype=DTYPE)
-        np.multiply(c < DTYPE(v["p_cruelty"]), DTYPE(v["cruelty"]), out=c)
+        u = uniform16(rng, (2,) + shape)
+        np.multiply(chance16(u[0], v["p_warmth"]), DTYPE(v["warmth"]), out=w)
+        np.multiply(chance16(u[1], v["p_cruelty"]), DTYPE(v["cruelty"]), out=c)
         return Events(w.T, c.T, None)
 
 
@@ -214,23 +210,21 @@ class IntermittentPartner(Partner):
     def _events(self, v, days, people, rng, out=None):
         shape = (days, people)
         pw, pc, a = v["p_warmth"], v["p_cruelty"], v["alternation"]
-        u2, u = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
-        rng.random(out=u, dtype=DTYPE)
-        cruel = np.less(u, DTYPE(pc))
+        w, c = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
+        u = uniform16(rng, (2,) + shape)          # u[0]: cruelty, u[1]: warmth
+        cruel = chance16(u[0], pc)
         q = a + (1 - a) * pw
         p_other = 0.0 if pc >= 1 else min(1.0, max(0.0, (pw - pc * q) / (1 - pc)))
         # warm if u < q the day after a cruel day, u < p_other otherwise
         # (boolean algebra: much faster than building the threshold array)
-        rng.random(out=u2, dtype=DTYPE)
-        q32, po32 = DTYPE(q), DTYPE(p_other)
-        warm = np.less(u2, po32)
-        after_cruel = np.less(u2[1:], q32)
+        warm = chance16(u[1], p_other)
+        after_cruel = chance16(u[1, 1:], q)
         after_cruel &= cruel[:-1]
-        if q32 < po32:          # (q >= p_other in theory; keep exact if rounding says no)
-            warm[1:] &= ~cruel[:-1]
+        if round(q * U16_LEVELS) < round(p_other * U16_LEVELS):
+            warm[1:] &= ~cruel[:-1]   # (q >= p_other in theory; keep exact if rounding says no)
         warm[1:] |= after_cruel
-        c = np.multiply(cruel, DTYPE(v["cruelty"]), out=u)      # (reuses u)
-        w = np.multiply(warm, DTYPE(v["warmth"]), out=u2)       # (reuses u2)
+        np.multiply(cruel, DTYPE(v["cruelty"]), out=c)
+        np.multiply(warm, DTYPE(v["warmth"]), out=w)
         return Events(w.T, c.T, None)
 
 

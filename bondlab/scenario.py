@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from ._params import (DTYPE, Model, Param, check_memory, check_value, make_rng,
-                      spread_factors)
-from .affect import OpponentProcess
+from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
+                      check_value, make_rng, spread_factors, uniform16)
+from .affect import OpponentProcess, _felt_days
 from .learners import ChangeDetection, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
 
@@ -225,12 +225,12 @@ class Scenario(Model):
                                                       else 1.0)
             for d in v["contacts"]:
                 S[0, T1 + d - 1] = cw
-        hit = (S[0] >= HIT_LEVEL).astype(DTYPE)
+        X = np.empty((T, P), DTYPE)       # x: warmth came (1) or not (0)
+        np.greater_equal(S[0], DTYPE(HIT_LEVEL), out=X)
         sup = DTYPE(0.4 * v["support"])
-        if sup:
-            S[0, T1:] += sup
+        if sup:                           # (warmth received excludes the support)
             W = S[0].copy()
-            W[T1:] -= sup
+            S[0, T1:] += sup
         else:
             W = S[0]
         rho = DTYPE(math.exp(-1 / 5))
@@ -239,77 +239,86 @@ class Scenario(Model):
         out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
                                                     "surprise")}
         A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
-        # the mood noise innovations xi, held in the mood array until each day is due
-        xi = rng.random(out=M, dtype=DTYPE)
-        xi -= DTYPE(0.5)
-        xi *= DTYPE(noise_scale)
-        n_rem = rng.poisson(v["reminders"] / 7 * T2 * P) if T2 else 0
-        rem = np.zeros((T2, P), DTYPE)
-        if n_rem:   # (two reminders on one day count as one)
-            rem[rng.integers(0, T2, n_rem), rng.integers(0, P, n_rem)] = DTYPE(2.0)
+        # the mood noise innovations xi, uniform on (-1/2, 1/2) x noise_scale in 2**16
+        # steps, held in the mood array until each day is due
+        k = noise_scale / U16_LEVELS
+        np.multiply(uniform16(rng, (T, P)).view(np.int16), DTYPE(k), out=M)
+        M += DTYPE(k / 2)
+        # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
+        # (a Poisson number of them, two on one day counting as one)
+        rem = np.empty((T2, P), DTYPE)
+        np.multiply(chance16(uniform16(rng, (T2, P)), -math.expm1(-v["reminders"] / 7)),
+                    DTYPE(2.0), out=rem)
         rem_decay = DTYPE(math.exp(-1 / 3))
 
+        # Each part runs over all days in turn: the opponent process does not
+        # depend on the learner, and the learner's state depends on the felt
+        # reward only through the attachment it reports.  Outputs that are
+        # functions of stored states are computed in cache-sized day blocks.
+        step = max(1, (1 << 17) // P)
+        tmp = np.empty((min(step, T), P), DTYPE)
+        zero = np.zeros((min(step, T), P), DTYPE)
+        blocks = [(t0, min(T, t0 + step)) for t0 in range(0, T, step)]
+
+        # 1. felt states: D[t, c] = (a - b) / scale per channel c
+        D = np.empty((T, 2, P), DTYPE)
+        scale = _felt_days(v["affect"].validate(), S, sens_feel, D)
+
+        # 2. the felt reward of warmth: warmth plus relief (the cruelty channel's
+        #    positive after-reaction), held in the withdrawal array until step 5
         learn = v["learner"].begin(P, sens_learn)
-        feel = v["affect"].begin((2, P), 1.0, sens_feel)
-        feel.nonneg = True          # warmth and cruelty are never negative
-        a, b, sp = feel.a, feel.b, feel.sp
-        ks = bool(feel.ks)
-        d = np.empty((2, P), DTYPE)  # a - b per channel
-        d0, d1, a1, b1 = d[0], d[1], a[1], b[1]
-        rel = np.empty(P, DTYPE)
-        miss = np.empty(P, DTYPE)
-        noise = np.zeros(P, DTYPE)
-        R = np.zeros(P, DTYPE)
-        has_offset = hasattr(learn, "offset")
         gated = getattr(learn, "gates_reward", False)
-        feel_step, learn_step = feel.step, learn.step
-        sub, mx, zero = np.subtract, np.maximum, DTYPE(0)
-        kw = {"miss": None} if gated else {}
+        REL = WD
+        for t0, t1 in blocks:
+            r = REL[t0:t1]
+            np.minimum(D[t0:t1, 1], zero[:t1 - t0], out=r)
+            r *= -scale                    # max(0, b - a) of the cruelty channel
+            if not gated:                  # (a gating learner multiplies by x itself)
+                r *= X[t0:t1]
+            r += W[t0:t1]
 
-        for t in range(T):
-            feel_step(S[:, t])
-            # felt reward of warmth, including relief from the cruelty channel
-            sub(b1, a1, out=rel)
-            mx(rel, zero, out=rel)
-            if not gated:           # (a gating learner multiplies by x itself)
-                rel *= hit[t]
-            rel += W[t]
-            if t >= T1 and has_offset:
-                if t == T1:
-                    learn.offset = R
-                R *= rem_decay
-                R += rem[t - T1]
-            if gated:
-                np.subtract(1, hit[t], out=miss)
-                kw["miss"] = miss
-            learn_step(hit[t], rel, surprise=SU[t], pull=A[t], **kw)
-            # mood (M[t] holds xi[t] until here)
-            m = M[t]
-            noise *= rho
-            noise += m
-            sub(a, b, out=d)
-            sub(d0, d1, out=m)
-            if ks:
-                m += sp[0]
-                m += sp[1]
-            m += noise
+        # 3. the learner: attachment (pull) and surprise
+        if hasattr(learn, "days"):
+            learn.days(X, REL, SU, A, cue=rem if T2 else None, cue_start=T1,
+                       cue_decay=rem_decay)
+        else:
+            R = np.zeros(P, DTYPE)
+            has_offset = hasattr(learn, "offset")
+            for t in range(T):
+                if t >= T1 and has_offset:
+                    if t == T1:
+                        learn.offset = R
+                    R *= rem_decay
+                    R += rem[t - T1]
+                learn.step(X[t], REL[t], surprise=SU[t], pull=A[t])
 
-        # withdrawal (after leaving): negative mood + craving on days without warmth;
-        # a function of stored outputs, so computed after the loop, in cache-sized blocks
+        # 4. mood: slow AR(1) noise (M[t] holds xi[t] until here), plus felt states
+        mul = np.multiply
+        nt = tmp[0]
+        for t in range(1, T):
+            mul(M[t - 1], rho, out=nt)
+            M[t] += nt
+        for t0, t1 in blocks:
+            tm = tmp[:t1 - t0]
+            np.subtract(D[t0:t1, 0], D[t0:t1, 1], out=tm)
+            tm *= scale
+            M[t0:t1] += tm
+        del D
+
+        # 5. withdrawal (after leaving): negative mood + craving on days without warmth
         WD[:T1] = 0
         crave = DTYPE(1 - 0.5 * v["support"])
-        step = max(1, 65536 // P)
-        tmp = np.empty((min(step, T2), P), DTYPE)
-        for t0 in range(T1, T, step):
-            t1 = min(T, t0 + step)
+        for t0, t1 in blocks:
+            if t1 <= T1:
+                continue
+            t0 = max(t0, T1)
             wd, tm = WD[t0:t1], tmp[:t1 - t0]
-            np.negative(M[t0:t1], out=wd)
-            mx(wd, zero, out=wd)
-            np.subtract(1, hit[t0:t1], out=tm)
+            np.minimum(M[t0:t1], zero[:t1 - t0], out=wd)
+            np.subtract(DTYPE(1), X[t0:t1], out=tm)
             tm *= A[t0:t1]
             if crave != 1:
                 tm *= crave
-            wd += tm
+            np.subtract(tm, wd, out=wd)
 
         arrays = {"warmth": W.T, "cruelty": S[1].T}
         arrays.update({k: out[k].T for k in ("attachment", "mood", "withdrawal",

@@ -242,3 +242,61 @@ def test_preset_error_default_path_and_bad_json(tmp_path, monkeypatch):
         presets.load_scenario("intermittent")
     monkeypatch.delenv("BONDLAB_DATA")
     assert presets.data_dir().name == "data"
+
+
+# --- the fast paths agree with the step-by-step equations ------------------------
+
+@pytest.mark.parametrize("allostasis", [0.0, 0.3])
+def test_fast_opponent_process_matches_the_stepper(allostasis):
+    from bondlab.affect import _felt_days
+    rng = np.random.default_rng(1)
+    P, T = 50, 120
+    S = (rng.random((2, T, P)) < 0.3) * rng.random((2, T, P)) * 2
+    S = S.astype(bondlab.DTYPE)
+    sens = np.exp(0.3 * rng.standard_normal(P)).astype(bondlab.DTYPE)
+    op = OpponentProcess(allostasis=allostasis, growth=0.05)
+    D = np.empty((T, 2, P), bondlab.DTYPE)
+    scale = _felt_days(op.validate(), S, sens, D)
+    st = op.begin((2, P), 1.0, sens)
+    for t in range(T):
+        st.step(S[:, t])
+        want = st.a - st.b
+        want[0] += st.sp[0] + st.sp[1]
+        assert np.allclose(D[t] * scale, want, rtol=1e-4, atol=1e-5), t
+
+
+@pytest.mark.parametrize("observation,prior_a,spread", [("rate", 1.0, 0.3),
+                                                        ("bernoulli", 2.0, 0.0)])
+def test_fast_change_detection_matches_step(observation, prior_a, spread):
+    rng = np.random.default_rng(2)
+    P, T, T1 = 40, 150, 90
+    x = (rng.random((T, P)) < 0.4).astype(bondlab.DTYPE)
+    x[T1:] = 0
+    x[T1 + 20] = 1                                  # a contact
+    reward = (x * (1 + rng.random((T, P)))).astype(bondlab.DTYPE)
+    cue = ((rng.random((T - T1, P)) < 0.2) * 2.0).astype(bondlab.DTYPE)
+    sens = np.exp(spread * rng.standard_normal(P)).astype(bondlab.DTYPE)
+    cd = ChangeDetection(observation=observation, prior_a=prior_a)
+    su, pull = np.empty((T, P), bondlab.DTYPE), np.empty((T, P), bondlab.DTYPE)
+    cd.begin(P, sens).days(x, reward, su, pull, cue=cue, cue_start=T1, cue_decay=0.7)
+    st = cd.begin(P, sens)
+    R = np.zeros(P, bondlab.DTYPE)
+    su1, pull1 = np.empty(P, bondlab.DTYPE), np.empty(P, bondlab.DTYPE)
+    for t in range(T):
+        if t >= T1:
+            st.offset = R
+            R *= bondlab.DTYPE(0.7)
+            R += cue[t - T1]
+        st.step(x[t], reward[t], surprise=su1, pull=pull1)
+        assert np.allclose(su[t], su1, atol=1e-5) and np.allclose(pull[t], pull1, atol=1e-5)
+
+
+def test_uniform16_is_the_raw_stream_least_significant_bits_first():
+    from bondlab._params import chance16, uniform16
+    u = uniform16(np.random.default_rng(7), (3, 5))
+    raw = np.random.default_rng(7).bit_generator.random_raw(4).tolist()
+    want = [(raw[k // 4] >> (16 * (k % 4))) & 0xFFFF for k in range(15)]
+    assert u.dtype == np.uint16 and u.ravel().tolist() == want
+    big = uniform16(np.random.default_rng(0), (200_000,))
+    assert abs(chance16(big, 0.3).mean() - 0.3) < 0.005
+    assert chance16(big, 1.0).all() and not chance16(big, 0.0).any()
