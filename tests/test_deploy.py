@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -75,6 +76,14 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
                 time.sleep(0.5)
         assert 'id="kit-exit"' in html and 'id="kit-help"' in html, (tmp_path / "server.log").read_text()[-2000:]
         assert "cdn.jsdelivr" not in html and "<title>Notes</title>" in html
+        # A mistyped page address: the kit's calm page with the safety shell, not a bare error.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/notebooks/no_such.ipynb", timeout=60)
+            raise AssertionError("a missing page must answer 404")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+            missing = error.read().decode()
+        assert 'id="kit-exit"' in missing and "This page is not here" in missing
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -152,8 +152,8 @@ def test_shell_fits_small_screens_and_zoom(chromium, voila, size):
 
 
 def test_root_opens_the_start_page(page, voila):
-    page.goto(voila.url + "/")
-    page.wait_for_url("**/voila/render/00_start.ipynb")
+    page.goto(voila.url + "/", wait_until="commit")  # the start page streams while its kernel runs
+    page.wait_for_url("**/voila/render/00_start.ipynb", wait_until="commit")
     wait_ready(page)
     page.go_back()
     assert "/voila/tree" not in page.url, "the file list must not stay in the history"
@@ -171,3 +171,32 @@ def test_after_moving_between_pages_back_still_leaves_the_workshop(page, voila):
     page.wait_for_url(re.compile(r"/weather\.html\?v="), timeout=10_000)
     page.go_back()
     assert page.url == before
+
+
+@pytest.mark.parametrize("path", ["/voila/render/no_such_page.ipynb", "/no/such/address?mode=<b>"])
+def test_an_unknown_address_still_has_the_safety_shell(page, voila, path):
+    """A mistyped link shows a calm page with quick exit and help, never a bare server error."""
+    response = page.goto(voila.url + path)
+    assert response.status == 404
+    assert page.title() == "Notes"
+    assert "This page is not here" in page.inner_text("main")
+    assert "Not Found" not in page.inner_text("body")
+    page.click("#kit-help-link")
+    assert page.locator("#kit-help").is_visible()
+    assert "emergency" in page.inner_text("#kit-help").lower()
+    page.keyboard.press("Escape")
+    serious = [v["id"] for v in Axe().run(page).response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert page.watch.outside_requests == []
+    page.click("#kit-exit")
+    page.wait_for_url(re.compile(r"/weather\.html"), timeout=10_000)
+    page.go_back()
+    assert "no_such_page" not in page.url and "/no/such" not in page.url
+
+
+def test_an_unknown_address_links_back_to_the_start_page(page, voila):
+    page.goto(voila.url + "/voila/render/no_such_page.ipynb")
+    page.click("text=Go to the start page", no_wait_after=True)
+    page.wait_for_url("**/voila/render/00_start.ipynb", wait_until="commit")
+    wait_ready(page)

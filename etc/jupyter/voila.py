@@ -49,3 +49,30 @@ c.KernelManager.transport = "ipc"
 c.MappingKernelManager.cull_idle_timeout = int(os.environ.get("BONDLAB_CULL_IDLE_SECONDS", "600"))
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = False
+
+# Voila's own pages (a page that is not there, an error) carry the same safety shell as the
+# workshop pages: the kit's error.html reads the shell's text from these template variables.
+# An address the server does not know at all gets that page too, not Tornado's bare one.
+_kit_vars = {"kit": c.VoilaConfiguration.resources["kit"]}
+c.ServerApp.jinja_template_vars = _kit_vars
+
+
+def _not_found_page():
+    """Tornado's default handler for unknown addresses: the kit's "not here" page."""
+    from tornado.web import HTTPError
+    from voila.configuration import VoilaConfiguration
+    from voila.handler import BaseVoilaHandler
+
+    class NotFoundPage(BaseVoilaHandler):
+        def initialize(self):
+            self.voila_configuration = VoilaConfiguration(template="kit")
+
+        async def prepare(self):
+            await super().prepare()
+            raise HTTPError(404)
+
+    return NotFoundPage
+
+
+c.Voila.tornado_settings = {"jinja_template_vars": _kit_vars,
+                            "default_handler_class": _not_found_page()}
