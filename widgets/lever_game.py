@@ -103,13 +103,26 @@ class LeverGame(Panel):
     seed : int, optional
         Random seed for this page (default: fresh each page, so neighbours in a room
         get different schedules).
+    kind : {"continuous", "variable"}, optional
+        A schedule assigned from outside (the class experiment's room) instead of a draw.
+    on_finish : callable, optional
+        Called with the game when a round ends (inside the button's guard: a failure is
+        logged and shows a calm line; the round's result is already on the page).
+    intro : str, optional
+        The text above the phone (default :data:`INTRO`, which promises nothing leaves).
     """
 
     css_class = "bondlab-lever-game"
 
-    def __init__(self, rewards=8, ratio=4.0, seed=None, **kwargs):
+    def __init__(self, rewards=8, ratio=4.0, seed=None, kind=None, on_finish=None, intro=None,
+                 **kwargs):
         super().__init__(**kwargs)
+        if kind is not None and kind not in SCHEDULES:
+            raise ValueError(f"The 'kind' argument of LeverGame must be one of "
+                             f"{tuple(SCHEDULES)}. Got {kind!r} instead.")
         self.rewards, self.ratio = int(rewards), float(ratio)
+        self.assigned_kind, self.on_finish = kind, on_finish
+        self.intro = INTRO if intro is None else str(intro)
         self.rng = np.random.default_rng(secrets.randbits(63) if seed is None else seed)
         self.phone = w.HTML()
         self.phone.add_class("bondlab-phone")
@@ -136,6 +149,8 @@ class LeverGame(Panel):
     def new_round(self, _button=None):
         """Forget the last round; draw a new hidden schedule."""
         self.kind = "continuous" if self.rng.random() < 0.5 else "variable"
+        if self.assigned_kind is not None:
+            self.kind = self.assigned_kind
         self.schedule = (bondlab.Continuous() if self.kind == "continuous"
                          else bondlab.VariableRatio(n=self.ratio))
         self.state = self.schedule.start(1, self.rng)
@@ -144,11 +159,12 @@ class LeverGame(Panel):
         self.stop_index = None  # index of the first check after messages stopped
         self.finished = False
         self.t0 = None
+        self.stopped_at = None  # seconds from the first check to pressing stop
         self.phone.value = self._phone("No new messages yet.")
         self.check_button.disabled = False
         self.stop_button.disabled = False
         self.result.children = []
-        self.children = [heading("Check your phone"), w.HTML(f"<p>{html.escape(INTRO)}</p>"),
+        self.children = [heading("Check your phone"), w.HTML(f"<p>{html.escape(self.intro)}</p>"),
                          self.phone, w.HBox([self.check_button, self.stop_button],
                                             layout=w.Layout(
                                                             flex_flow="row wrap")),
@@ -191,6 +207,7 @@ class LeverGame(Panel):
         if self.finished:
             return
         self.finished = True
+        self.stopped_at = 0.0 if self.t0 is None else time.monotonic() - self.t0
         self.check_button.disabled = True
         self.stop_button.disabled = True
         self.predictions = {
@@ -210,6 +227,8 @@ class LeverGame(Panel):
         self.result.children = [figure_panel(self.fig, self.summary),
                                 w.HTML(f"<p>{html.escape(self.explain())}</p>"),
                                 self.again_button]
+        if self.on_finish is not None:  # inside stop's guard: a failure shows a calm line
+            self.on_finish(self)
 
     def after_stop(self) -> int:
         """Checks made after the messages stopped (0 if they never stopped)."""

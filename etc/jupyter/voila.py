@@ -38,6 +38,17 @@ c.VoilaExecutor.cell_error_instruction = (
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
 
+# The room's experiment (class_experiment.ipynb): the facilitator key, made once in the data
+# directory (or read from BONDLAB_FACILITATOR_KEY_FILE) and printed for whoever started the
+# server; kernels read the same file. See bondlab/room.py.
+try:
+    from bondlab.room import facilitator_key, key_path
+    print(f"\n  Facilitator key for the room's experiment: {facilitator_key()}\n"
+          f"  Open class_experiment.ipynb?mode=facilitator and type it there (kept in "
+          f"{key_path()}).\n", flush=True)
+except Exception as error:  # noqa: BLE001 -- the workshop runs without the experiment
+    logging.getLogger("bondlab.room").error("no facilitator key: %s", error)
+
 # Pages stuck on "Executing N of M" when many open at once: two causes, two fixes
 # (see bondlab/serving.py). A lost wake-up in Voila's kernel client, re-armed here;
 # kernel port collisions over TCP, gone with IPC transport (Unix sockets).

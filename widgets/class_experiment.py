@@ -1,0 +1,693 @@
+"""The room as a live experiment: everyone plays "Check your phone", the room sees the pattern.
+
+Two views of one page (``notebooks/class_experiment.ipynb``), chosen by the query string:
+
+- **Participant** (``?room=CODE``): the page says exactly what would be shared and asks
+  first. With a yes, the room assigns the hidden schedule (balanced), the lever game runs,
+  and the result (schedule, checks, checks after the messages stopped, seconds to stop; no
+  name, no free text) is stored once in the room (:mod:`bondlab.room`). With a no, the
+  game is the same and nothing leaves the page. Afterwards "See the room's results" shows
+  the room's counts and medians once the facilitator has revealed them, never a row.
+  Without a room code, or with a wrong or expired one, a calm line and the plain game.
+- **Facilitator** (``?mode=facilitator``): nothing but a key field until the facilitator
+  key (printed by the server at start) is typed in. Then: start a room (code, link, QR code
+  drawn here, no web service), the live dashboard (joined and finished counts, the pooled
+  results beside the model's prediction for the same settings, with a text summary),
+  refresh and a pausable auto-refresh, reveal, close, CSV download made in the browser,
+  delete with confirmation, and the retention period.
+
+Every callback runs inside :func:`widgets.common.guard`; every value that reaches the room
+is validated by :mod:`bondlab.room`, which logs and refuses anything malformed.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> db = pathlib.Path(tempfile.mkdtemp()) / "rooms.sqlite3"
+>>> from bondlab import room
+>>> code = room.start_room(path=db)
+>>> page = ParticipantRoom(code=code, path=db)
+>>> page.yes_button.click(); page.game.kind in ("continuous", "variable")
+True
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import html
+import os
+import re
+import time
+from urllib.parse import quote
+
+import ipywidgets as w
+import numpy as np
+
+import bondlab
+from bondlab import room
+from widgets.common import (COLORS, OKABE_ITO, calm_message, figure_panel, figure_summary,
+                            guard, logger, new_figure, number_control, page_mode, query_param,
+                            safe_build, set_summary, status_line, style_axes)
+from widgets.lever_game import LeverGame
+from widgets.plots import heading
+
+__all__ = ["class_experiment", "ParticipantRoom", "FacilitatorDashboard", "SHARED_LINE",
+           "NO_ROOM", "WRONG_CODE", "participant_link", "draw_room", "describe_room"]
+
+LABELS = {"continuous": "Every check (continuous)", "variable": "Unpredictable (variable)"}
+SHORT = {"continuous": "every-check", "variable": "unpredictable"}
+SHARED_LINE = ("What will be shared if you say yes: which hidden schedule you had, how many "
+               "times you checked, how many checks came after the messages stopped, and how "
+               "many seconds you kept going. No name, no free text, nothing else. The "
+               "facilitator sees the results without names; everyone else sees only the "
+               "room\u2019s totals and middle values. The results are deleted within {days} "
+               "days, or sooner if the facilitator deletes them.")
+NO_LINE = "If you say no, you still play the game, and nothing leaves this page."
+NO_ROOM = ("To join your group\u2019s experiment, ask your facilitator for the room link "
+           "(or type the room code below). You can still play on your own: nothing you do "
+           "here leaves this page.")
+WRONG_CODE = ("We could not find an open room with that code. It may have ended, or a letter "
+              "may be different: ask your facilitator for the link. You can still play on "
+              "your own below; nothing leaves this page.")
+ROOM_INTRO = ("Press \u201cCheck for messages\u201d whenever you like, as often as you like. "
+              "When you feel like stopping, press \u201cI\u2019d stop checking now\u201d. There "
+              "is no right way to play. When you stop, your result is added to the room\u2019s "
+              "results, as you agreed: no name, no free text.")
+KEY_HELP = ("Type the facilitator key that the server printed when it started (or the one in "
+            "your key file). It is never part of the page\u2019s address.")
+AUTO_SECONDS = 5.0
+MAX_KEY_TRIES = 5
+CSV_NAME = "results.csv"
+
+
+def _btn(description, tooltip, icon="", style=""):
+    return w.Button(description=description, tooltip=tooltip, icon=icon, button_style=style,
+                    layout=w.Layout(min_width="10rem", height="2.5rem"))
+
+
+def _p(text, cls=""):
+    cls = f' class="{cls}"' if cls else ""
+    return f"<p{cls}>{html.escape(text)}</p>"
+
+
+# --------------------------------------------------------------------------- participant
+
+def result_of(game: LeverGame) -> dict:
+    """The values a finished game shares: checks, checks after the last message, seconds."""
+    presses = len(game.presses)
+    if game.stop_index is None:  # stopped before the messages ran out
+        return {"presses": presses, "presses_after_stop": 0, "seconds_to_stop": None}
+    last_message = game.presses[game.stop_index - 1][0] if game.stop_index else 0.0
+    stopped = game.stopped_at if game.stopped_at is not None else game.presses[-1][0]
+    return {"presses": presses, "presses_after_stop": game.after_stop(),
+            "seconds_to_stop": round(max(0.0, stopped - last_message), 2)}
+
+
+class ParticipantRoom(w.VBox):
+    """A participant's page in a room: consent first, then the game, then the room's view.
+
+    Parameters
+    ----------
+    code : str, optional
+        The room code from the link (``?room=``); None shows the plain game and a code field.
+    path : path, optional
+        The rooms database (default :func:`bondlab.room.db_path`).
+    seed : int, optional
+        Seed for the game's random draws (tests).
+    """
+
+    def __init__(self, code=None, path=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("bondlab-class-experiment")
+        self.add_class("bondlab-room-participant")
+        self.path, self.seed = path, seed
+        self.token = room.new_token()
+        self.code = None          # set once a room code checks out
+        self.shared = False       # consent given and the room assigned a schedule
+        self.declined = False     # "no": nothing from this page is ever sent
+        self.submitted = None     # True once the room holds this page's result
+        self.game = None
+        self.status = status_line()
+        self.notice = w.HTML()
+        self.consent = w.VBox()
+        self.game_box = w.VBox()
+        self.after = w.VBox()
+        self.code_field = w.Text(description="Room code", placeholder="6 letters",
+                                 style={"description_width": "initial"},
+                                 layout=w.Layout(width="16rem"))
+        self.code_button = _btn("Join the room", "Join with the room code typed here")
+        self.code_button.on_click(guard(self.join_typed, self.status))
+        self.code_row = w.HBox([self.code_field, self.code_button],
+                               layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        self.yes_button = _btn("Yes, share my result", "Share the four values listed above",
+                                icon="check", style="primary")
+        self.no_button = _btn("No, keep it on this page",
+                               "Play without sending anything", icon="times")
+        self.yes_button.on_click(guard(self.agree, self.status))
+        self.no_button.on_click(guard(self.decline, self.status))
+        self.see_button = _btn("See the room\u2019s results",
+                                "Show the room's totals if the facilitator has shared them",
+                                icon="users")
+        self.see_button.on_click(guard(self.see_room, self.status))
+        self.room_view = w.HTML()
+        self.children = [self.notice, self.code_row, self.consent, self.game_box, self.after,
+                         self.status]
+        if code is None:
+            self._solo(NO_ROOM)
+        else:
+            self.open_code(code)
+
+    # -- joining
+    def open_code(self, code):
+        """Check the code; a room that is open asks for consent, anything else plays solo."""
+        try:
+            self.room = room.open_room(code, path=self.path)
+        except room.RoomError as error:  # wrong, forged, deleted, expired or closed
+            logger.info("participant page: room code not usable: %s", error)
+            self._solo(WRONG_CODE)
+            return
+        self.code = self.room.code
+        self.notice.value = ""
+        self.code_row.layout.display = "none"
+        days = self.room.retention_days
+        self.consent.children = [
+            w.HTML(f'<div class="bondlab-consent" role="group" aria-label="Sharing your result">'
+                   f"<h3>The room\u2019s experiment</h3>"
+                   + _p(SHARED_LINE.format(days=days)) + _p(NO_LINE) +
+                   "<p><strong>Would you like to share your result with the room?</strong></p>"
+                   "</div>"),
+            w.HBox([self.yes_button, self.no_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+        ]
+        self.game_box.children = []
+
+    def join_typed(self, _button=None):
+        """The code field's button: a typed code is checked like one from the link."""
+        if self.code is not None:
+            return
+        self.open_code(self.code_field.value)
+        if self.code is None:
+            self.notice.value = calm_message(WRONG_CODE)
+
+    def _solo(self, message):
+        self.notice.value = calm_message(message)
+        self.code_row.layout.display = None
+        self.consent.children = []
+        self._play(kind=None, intro=None)
+
+    def _play(self, kind, intro):
+        game = LeverGame(seed=self.seed, kind=kind, intro=intro,
+                         rewards=getattr(self, "room", None).rewards if kind else 8,
+                         ratio=getattr(self, "room", None).ratio if kind else 4.0,
+                         on_finish=self.finished if kind else None)
+        self.game = game
+        self.game_box.children = [game]
+
+    def agree(self, _button=None):
+        """Consent given: the room assigns the schedule; the result will be sent at the end."""
+        if self.code is None or self.shared or self.declined:
+            return
+        try:
+            kind = room.join(self.code, self.token, path=self.path)
+        except room.RoomError as error:
+            logger.info("participant page: could not join %s: %s", self.code, error)
+            self.code = None
+            self.consent.children = []
+            self._solo("This room is not taking results any more. You can still play on your "
+                       "own below; nothing leaves this page.")
+            return
+        self.shared = True
+        self.consent.children = [w.HTML(_p("Thank you. Your result will be added to the "
+                                           "room\u2019s results when you stop."))]
+        self._play(kind=kind, intro=ROOM_INTRO)
+
+    def decline(self, _button=None):
+        """No consent: the plain game; nothing is sent, ever, from this page."""
+        if self.shared:
+            return
+        self.declined = True
+        self.consent.children = [w.HTML(_p("You chose to keep your result on this page. "
+                                           "Nothing will be sent."))]
+        self._play(kind=None, intro=None)
+
+    # -- after the game
+    def finished(self, game):
+        """``on_finish`` of a shared game: store the result once, then offer the room's view."""
+        if not self.shared or game is not self.game:
+            return
+        try:
+            stored = room.submit(self.code, self.token, game.kind, path=self.path,
+                                 **result_of(game))
+        except room.Refused:
+            self.after.children = [w.HTML(calm_message(
+                "Your result could not be added to the room; it stays on this page."))]
+            return
+        except room.RoomError:
+            self.after.children = [w.HTML(calm_message(
+                "The room closed before you finished, so your result was not added. It stays "
+                "on this page."))]
+            return
+        if stored:
+            text = "Your result is now part of the room\u2019s results. Thank you."
+        else:  # "Play again": the room keeps the first round only
+            text = "The room already has your first round. This round stays on this page."
+        self.submitted = True
+        self.after.children = [w.HTML(calm_message(text)), self.see_button, self.room_view]
+
+    def see_room(self, _button=None):
+        """The room's counts and medians, if the facilitator has revealed them."""
+        if self.code is None:
+            return
+        try:
+            current = room.get_room(self.code, path=self.path)
+        except room.RoomError:
+            self.room_view.value = calm_message("The room\u2019s results have been deleted.")
+            return
+        if not current.revealed:
+            self.room_view.value = calm_message(
+                "The facilitator has not shared the room\u2019s results yet. Try again when "
+                "they say so.")
+            return
+        self.room_view.value = aggregate_html(room.aggregate(self.code, path=self.path))
+
+
+def aggregate_html(agg: dict) -> str:
+    """The room's totals and medians as a small table with a caption (no rows)."""
+    cells = []
+    for kind in room.KINDS:
+        a = agg[kind]
+        after = "\u2014" if a["median_after"] is None else f"{a['median_after']:g}"
+        secs = "\u2014" if a["median_seconds"] is None else f"{a['median_seconds']:.0f}"
+        cells.append(f"<tr><th scope=\"row\">{html.escape(LABELS[kind])}</th>"
+                     f"<td>{a['finished']}</td><td>{after}</td><td>{secs}</td></tr>")
+    return ('<table class="bondlab-room-table"><caption>The room\u2019s results (middle values; '
+            f"a dash where fewer than {room.MIN_GROUP} people share a schedule)</caption>"
+            "<thead><tr><th scope=\"col\">Schedule</th><th scope=\"col\">People</th>"
+            "<th scope=\"col\">Checks after messages stopped</th>"
+            "<th scope=\"col\">Seconds to stop</th></tr></thead><tbody>"
+            + "".join(cells) + "</tbody></table>")
+
+
+# --------------------------------------------------------------------------- facilitator
+
+_HOST = re.compile(r"[A-Za-z0-9.\-\[\]:]{1,253}")
+_PATH = re.compile(r"/[A-Za-z0-9/._~-]{0,500}")
+_LOCAL = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def participant_link(code: str) -> tuple[str, bool]:
+    """The participants' link for ``code`` and whether it only works on this computer.
+
+    Built from ``$BONDLAB_PUBLIC_URL`` (e.g. ``http://192.168.1.20:8866``) when set, else
+    from the address the facilitator's own page was opened at (Voila gives the kernel the
+    request's host and path).
+    """
+    code = room.valid_code(code)
+    path = os.environ.get("SCRIPT_NAME") or ""
+    if not _PATH.fullmatch(path):
+        path = "/voila/render/class_experiment.ipynb"
+    base = (os.environ.get("BONDLAB_PUBLIC_URL") or "").strip().rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]{1,260}(/[A-Za-z0-9/._~-]*)?", base):
+        host = os.environ.get("SERVER_NAME") or "localhost"
+        host = host if _HOST.fullmatch(host) else "localhost"
+        port = os.environ.get("SERVER_PORT") or ""
+        port = f":{port}" if port.isdigit() else ""
+        base = f"http://{host}{port}"
+    host = re.sub(r"^https?://", "", base).split("/")[0].rsplit(":", 1)[0]
+    return f"{base}{path}?room={code}", host in _LOCAL
+
+
+def qr_image(url: str) -> str:
+    """An ``<img>`` holding the link's QR code as a data: URL (segno, drawn in the kernel)."""
+    import segno
+
+    uri = segno.make(url, error="m").svg_data_uri(scale=6, border=4)
+    return (f'<img class="bondlab-qr" src="{uri}" width="220" height="220" '
+            f'alt="QR code for the participants\u2019 link, {html.escape(url)}">')
+
+
+_PREDICTIONS: dict = {}
+
+
+def predictions(rewards: int, ratio: float) -> dict:
+    """The engine's checks-after-stop prediction for both schedules (cached per setting)."""
+    key = (int(rewards), float(ratio))
+    if key not in _PREDICTIONS:
+        _PREDICTIONS[key] = {
+            "continuous": bondlab.presses_after_rewards_stop("continuous", rewards=key[0]),
+            "variable": bondlab.presses_after_rewards_stop("variable", rewards=key[0],
+                                                           ratio=key[1]),
+        }
+    return _PREDICTIONS[key]
+
+
+def draw_room(axes, data: list[dict], predicted: dict) -> dict:
+    """Points and medians by schedule, beside the model's median and middle half.
+
+    Left: checks after the messages stopped; right: seconds from the last message to
+    stopping. Only results where the messages stopped are drawn (the others have no
+    "after"). Returns the artists.
+    """
+    art = {}
+    jitter = np.random.default_rng(0)
+    for ax in axes:
+        ax.clear()
+    for i, kind in enumerate(room.KINDS):
+        mine = [r for r in data if r["schedule"] == kind and r["seconds_to_stop"] is not None]
+        for ax, field in zip(axes, ("presses_after_stop", "seconds_to_stop")):
+            y = np.array([r[field] for r in mine], float)
+            x = i - 0.12 + jitter.uniform(-0.08, 0.08, len(y))
+            art[(kind, field, "points")], = ax.plot(
+                x, y, linestyle="none", marker=("o", "s")[i], markersize=8, alpha=0.8,
+                color=COLORS[i], label="People in this room" if i == 0 else None)
+            if len(y):
+                art[(kind, field, "median")], = ax.plot(
+                    [i - 0.3, i + 0.06], [np.median(y)] * 2, color=OKABE_ITO["black"],
+                    linewidth=3, label="Room\u2019s median" if i == 0 else None)
+        q25, med, q75 = np.percentile(predicted[kind], [25, 50, 75])
+        art[(kind, "model")] = axes[0].errorbar(
+            [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
+            color=COLORS[2], capsize=6, linestyle="none",
+            label="Model: median, middle half" if i == 0 else None)
+    for ax, title, ylabel in zip(axes, ("Checks after messages stopped",
+                                        "Time to stop"),
+                                 ("Checks", "Seconds after the last message")):
+        ax.set_xticks([0, 1], ["Every check\n(continuous)", "Unpredictable\n(variable)"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_ylim(bottom=0)
+        style_axes(ax, title=title, ylabel=ylabel)
+        ax.legend(loc="upper left", frameon=False, fontsize=11)
+    return art
+
+
+def describe_room(data: list[dict], predicted: dict, counts: dict) -> str:
+    """The text beside the figure: counts, medians by schedule, the model's medians."""
+    text = (f"{counts['joined']} joined, {counts['finished']} finished. ")
+    parts = []
+    for kind in room.KINDS:
+        mine = [r for r in data if r["schedule"] == kind]
+        stopped = [r for r in mine if r["seconds_to_stop"] is not None]
+        model = float(np.median(predicted[kind]))
+        if stopped:
+            after = float(np.median([r["presses_after_stop"] for r in stopped]))
+            secs = float(np.median([r["seconds_to_stop"] for r in stopped]))
+            parts.append(f"On the {SHORT[kind]} schedule, {len(mine)} finished; after the "
+                         f"messages stopped they checked a median of {after:g} more times "
+                         f"and stopped a median of {secs:.0f} seconds after the last message "
+                         f"(the model: about {model:.0f} checks).")
+        else:
+            parts.append(f"On the {SHORT[kind]} schedule, {len(mine)} finished, none yet "
+                         f"after the messages stopped (the model: about {model:.0f} "
+                         f"checks).")
+    early = sum(r["seconds_to_stop"] is None for r in data)
+    if early:
+        parts.append(f"{early} stopped before the messages ran out and are not drawn.")
+    return text + " ".join(parts)
+
+
+class FacilitatorDashboard(w.VBox):
+    """The facilitator's room: key first, then start/open a room and the live dashboard.
+
+    Parameters
+    ----------
+    path : path, optional
+        The rooms database (default :func:`bondlab.room.db_path`).
+    """
+
+    def __init__(self, path=None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("bondlab-class-experiment")
+        self.add_class("bondlab-room-dashboard")
+        self.path = path
+        self.unlocked = False
+        self.tries = 0
+        self.code = None
+        self._timer = None
+        self.status = status_line()
+        self.key_field = w.Password(description="Facilitator key", placeholder="XXXX-XXXX-XXXX-XXXX",
+                                    style={"description_width": "initial"},
+                                    layout=w.Layout(width="24rem"))
+        self.unlock_button = _btn("Unlock", "Check the key and open the dashboard",
+                                   icon="unlock")
+        self.unlock_button.on_click(guard(self.unlock, self.status))
+        self.children = [heading("The room\u2019s experiment"), w.HTML(_p(KEY_HELP)),
+                         w.HBox([self.key_field, self.unlock_button],
+                                layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                         self.status]
+
+    # -- key
+    def unlock(self, _button=None):
+        """Compare the typed key with the server's (constant time); then build the dashboard."""
+        if self.unlocked:
+            return
+        typed, self.key_field.value = self.key_field.value, ""
+        if self.tries >= MAX_KEY_TRIES:
+            return
+        if not room.check_key(typed):
+            self.tries += 1
+            if self.tries >= MAX_KEY_TRIES:
+                self.key_field.disabled = self.unlock_button.disabled = True
+                self.status.value = calm_message("That key does not match, and this page "
+                                                 "takes no more tries. Reload it to try again.")
+            else:
+                self.status.value = calm_message(
+                    "That key does not match. It is printed in the terminal where the server "
+                    "was started.")
+            return
+        self.unlocked = True
+        self.status.value = ""
+        self._build_setup()
+
+    def _need_key(self):
+        if not self.unlocked:
+            raise PermissionError("facilitator action without the key")
+
+    def _build_setup(self):
+        self.rewards = number_control(low=room.REWARDS_RANGE[0], high=room.REWARDS_RANGE[1],
+                                      default=8, label="Messages before they stop",
+                                      integer=True, help="Messages each person gets before "
+                                      "they silently stop")
+        self.ratio = number_control(low=room.RATIO_RANGE[0], high=room.RATIO_RANGE[1],
+                                    default=4.0, step=0.5, integer=False,
+                                    label="Checks per message, unpredictable schedule",
+                                    help="Average checks per message on the variable schedule")
+        self.retention = number_control(low=room.RETENTION_RANGE[0],
+                                        high=room.RETENTION_RANGE[1],
+                                        default=room.DEFAULT_RETENTION_DAYS, integer=True,
+                                        label="Keep the results for (days)",
+                                        help="After this many days from the start the room's "
+                                             "results are deleted automatically")
+        self.start_button = _btn("Start a room", "Make a new room code and link",
+                                  icon="play", style="primary")
+        self.start_button.on_click(guard(self.start, self.status))
+        self.open_field = w.Text(description="Room code", placeholder="6 letters",
+                                 style={"description_width": "initial"},
+                                 layout=w.Layout(width="16rem"))
+        self.open_button = _btn("Open this room", "Return to a room you started earlier",
+                                 icon="folder-open")
+        self.open_button.on_click(guard(self.open_existing, self.status))
+        self.setup = w.VBox([
+            w.HTML("<h3>Start a room</h3>"), self.rewards, self.ratio, self.retention,
+            self.start_button,
+            w.HTML(_p("Or return to a room you started earlier:")),
+            w.HBox([self.open_field, self.open_button],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center"))])
+        self.panel = w.VBox()
+        self.children = [heading("The room\u2019s experiment"), self.setup, self.panel,
+                         self.status]
+
+    # -- rooms
+    def start(self, _button=None):
+        """A new room with the chosen settings."""
+        self._need_key()
+        try:
+            code = room.start_room(rewards=self.rewards.value, ratio=self.ratio.value,
+                                   retention_days=self.retention.value, path=self.path)
+        except room.Refused as error:
+            self.status.value = calm_message(f"The room could not start: {error.reason}.")
+            return
+        self.show_room(code)
+
+    def open_existing(self, _button=None):
+        """Return to a room by its code (after a reload, say)."""
+        self._need_key()
+        try:
+            current = room.get_room(self.open_field.value, path=self.path)
+        except room.RoomError:
+            self.status.value = calm_message("There is no room with that code. It may have "
+                                             "been deleted or passed its retention period.")
+            return
+        self.status.value = ""
+        self.show_room(current.code)
+
+    def show_room(self, code):
+        """Build the room's panel: code, link, QR code, dashboard, controls."""
+        self._need_key()
+        self.current = room.get_room(code, path=self.path)
+        self.code = self.current.code
+        link, local = participant_link(self.code)
+        self.link = link
+        warn = ("" if not local else _p(
+            "This page was opened as localhost, so the link works only on this computer. "
+            "Start the server with HOST=0.0.0.0 make workshop and open this page at the "
+            "address it prints for others on the network (or set BONDLAB_PUBLIC_URL).",
+            "bondlab-calm"))
+        self.header = w.HTML(
+            f'<div class="bondlab-room-code"><h3>Room code: <span style="font-size:2.2rem;'
+            f'letter-spacing:0.2em;font-family:monospace">{self.code}</span></h3>'
+            f'<p>Participants open <a href="{html.escape(link)}" target="_blank" '
+            f'rel="noopener">{html.escape(link)}</a> or scan the code.</p>{warn}'
+            f"{qr_image(link)}</div>")
+        self.counts = w.HTML()
+        self.fig, self.axes = new_figure(1, 2, figsize=(11, 4.6))
+        self.summary = figure_summary("")
+        self.refresh_button = _btn("Refresh", "Read the room's results now", icon="refresh")
+        self.auto = w.ToggleButton(value=True, description="Auto-refresh every 5 s",
+                                   tooltip="Pause or resume refreshing the results",
+                                   icon="pause", layout=w.Layout(min_width="14rem",
+                                                                 height="2.5rem"))
+        self.reveal_button = _btn("Reveal to the room", "Let participants see the totals "
+                                   "and medians", icon="eye")
+        self.close_button = _btn("Close the room", "Take no more results", icon="lock")
+        self.delete_button = _btn("Delete the data\u2026", "Delete every result of this room",
+                                   icon="trash", style="danger")
+        self.download = w.HTML()
+        self.confirm = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        self.keep = number_control(low=room.RETENTION_RANGE[0], high=room.RETENTION_RANGE[1],
+                                   value=self.current.retention_days, integer=True,
+                                   label="Keep the results for (days)",
+                                   help="Days from the room's start until its results are "
+                                        "deleted automatically",
+                                   on_change=self.set_retention, status=self.status)
+        self.kept = w.HTML()
+        self.refresh_button.on_click(guard(self.refresh, self.status))
+        self.auto.observe(guard(self._auto_changed, self.status), names="value")
+        self.reveal_button.on_click(guard(self.toggle_reveal, self.status))
+        self.close_button.on_click(guard(self.close, self.status))
+        self.delete_button.on_click(guard(self.ask_delete, self.status))
+        self.panel.children = [
+            self.header, self.counts, figure_panel(self.fig, self.summary),
+            w.HBox([self.refresh_button, self.auto, self.reveal_button, self.close_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.download, self.delete_button],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            self.confirm, self.keep, self.kept]
+        self.setup.layout.display = "none"
+        self.refresh()
+        self._schedule()
+
+    def refresh(self, _button=None):
+        """Read the room and redraw: counts, points and medians, summary, CSV link."""
+        self._need_key()
+        if self.code is None:
+            return
+        try:
+            self.current = room.get_room(self.code, path=self.path)
+        except room.RoomError:
+            self._gone("This room no longer exists (deleted, or past its retention period).")
+            return
+        data = room.rows(self.code, path=self.path)
+        counts = room.room_counts(self.code, path=self.path)
+        predicted = predictions(self.current.rewards, self.current.ratio)
+        self.data = data
+        self.art = draw_room(self.axes, data, predicted)
+        self.fig.canvas.draw_idle()
+        set_summary(self.summary, describe_room(data, predicted, counts))
+        state = ("closed: it takes no more results" if self.current.closed
+                 else "open: it takes results")
+        shown = ("participants can see the totals" if self.current.revealed
+                 else "participants cannot see the totals yet")
+        self.counts.value = (f'<p role="status"><strong>{counts["joined"]} joined, '
+                             f'{counts["finished"]} finished.</strong> The room is {state}; '
+                             f"{shown}.</p>")
+        self.reveal_button.description = ("Hide from the room" if self.current.revealed
+                                          else "Reveal to the room")
+        self.close_button.disabled = self.current.closed
+        csv_text = room.export_csv(self.code, path=self.path)
+        href = "data:text/csv;charset=utf-8," + quote(csv_text, safe="")
+        self.download.value = (f'<a class="bondlab-download bondlab-export" download="{CSV_NAME}" '
+                               f'href="{href}">Export CSV ({len(data)} rows)</a>')
+        until = _dt.datetime.fromtimestamp(self.current.expires).strftime("%d %B %Y, %H:%M")
+        self.kept.value = _p(f"The results are deleted automatically on {until}, or now with "
+                             f"\u201cDelete the data\u201d.")
+        self.refreshed = time.time()
+
+    # -- auto-refresh (pausable)
+    def _schedule(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self.auto.value or self.code is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python (tests): refresh by hand
+            return
+        self._timer = loop.call_later(AUTO_SECONDS, self._tick)
+
+    def _tick(self):
+        self._timer = None
+        guard(self.refresh, self.status)()
+        self._schedule()
+
+    def _auto_changed(self, change):
+        self.auto.icon = "pause" if change["new"] else "play"
+        self.auto.description = ("Auto-refresh every 5 s" if change["new"]
+                                 else "Auto-refresh paused")
+        self._schedule()
+
+    # -- actions
+    def toggle_reveal(self, _button=None):
+        self._need_key()
+        room.set_revealed(self.code, not self.current.revealed, path=self.path)
+        self.refresh()
+
+    def close(self, _button=None):
+        self._need_key()
+        room.close_room(self.code, path=self.path)
+        self.refresh()
+
+    def set_retention(self, days):
+        self._need_key()
+        try:
+            room.set_retention(self.code, days, path=self.path)
+        except room.Refused as error:
+            self.status.value = calm_message(f"Not changed: {error.reason}.")
+            return
+        self.refresh()
+
+    def ask_delete(self, _button=None):
+        self._need_key()
+        yes = _btn("Yes, delete everything", "Delete this room's results now; this "
+                    "cannot be undone", icon="trash", style="danger")
+        no = _btn("Cancel", "Keep the results")
+        yes.on_click(guard(self.delete, self.status))
+        no.on_click(guard(lambda _b: setattr(self.confirm, "children", []), self.status))
+        self.confirm.children = [
+            w.HTML(_p(f"Delete every result of room {self.code} now? This cannot be undone.")),
+            yes, no]
+
+    def delete(self, _button=None):
+        self._need_key()
+        code = self.code
+        room.delete_room(code, path=self.path)
+        self._gone(f"Room {code} and all its results are deleted.")
+
+    def _gone(self, message):
+        self.code = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.panel.children = [w.HTML(calm_message(message))]
+        self.setup.layout.display = None
+
+
+def _build():
+    if page_mode() == "facilitator":
+        return FacilitatorDashboard()
+    return ParticipantRoom(code=query_param("room"))
+
+
+def class_experiment():
+    """The page's one call: the facilitator's dashboard (``?mode=facilitator``) or a
+    participant's game (``?room=CODE``), chosen from the page's address."""
+    return safe_build(_build)
