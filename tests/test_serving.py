@@ -61,3 +61,51 @@ def test_with_the_fix_the_reply_arrives(original_send):
     assert bondlab.serving.fix_lost_wakeup() is True
     assert bondlab.serving.fix_lost_wakeup() is True  # applying it twice changes nothing
     assert run_fresh(_reply_after_shadow_send(Session())) is True
+
+
+# -- the server freeze: Voila reads every binary frame as protocol v1 ---------------------
+
+def _frames(msg_type="comm_msg"):
+    """The same kernel message with a buffer (an ipympl image), in both websocket protocols."""
+    from jupyter_client.session import Session as S
+    from jupyter_server.services.kernels.connection.base import (serialize_binary_message,
+                                                                 serialize_msg_to_ws_v1)
+
+    session = S()
+    msg = session.msg(msg_type, {"comm_id": "c", "data": {"method": "custom"}})
+    msg["buffers"] = [b"\x89PNG" + b"x" * 5000]
+    legacy = serialize_binary_message(dict(msg, channel="iopub"))
+    parts = [session.pack(msg[k]) for k in ("header", "parent_header", "metadata", "content")]
+    v1 = serialize_msg_to_ws_v1(parts + msg["buffers"], "iopub")
+    return legacy, v1
+
+
+@pytest.fixture
+def voila_reader(monkeypatch):
+    from voila.tornado import kernel_websocket_handler as handler
+
+    monkeypatch.setattr(handler, "read_header_from_binary_message",
+                        handler.read_header_from_binary_message)  # restored after the test
+    return handler
+
+
+def test_without_the_fix_voila_would_count_a_legacy_frame_as_1e17_offsets(voila_reader):
+    legacy, v1 = _frames()
+    assert not getattr(voila_reader.read_header_from_binary_message, "_bounded", False)
+    # the number Voila's reader loops over, for a 5 kB frame (not run: it never ends)
+    assert int.from_bytes(legacy[:8], "little") > 10**17
+    assert voila_reader.read_header_from_binary_message(v1)["msg_type"] == "comm_msg"
+
+
+def test_with_the_fix_legacy_frames_pass_and_v1_frames_read_as_before(voila_reader):
+    assert bondlab.serving.fix_binary_frames() is True
+    assert bondlab.serving.fix_binary_frames() is True  # applying it twice changes nothing
+    read = voila_reader.read_header_from_binary_message
+    legacy, v1 = _frames()
+    t0 = time.perf_counter()
+    assert read(legacy) is None
+    assert read(b"\xff" * 7) is None and read(b"\xff" * 64) is None
+    assert time.perf_counter() - t0 < 0.1
+    assert read(v1)["msg_type"] == "comm_msg"
+    # Voila still drops execute_input for v1 clients (browsers): the header is still read
+    assert read(_frames("execute_input")[1])["msg_type"] == "execute_input"

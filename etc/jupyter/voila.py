@@ -7,7 +7,7 @@ import logging
 import os
 
 from bondlab.help import shell_resources
-from bondlab.serving import fix_lost_wakeup
+from bondlab.serving import fix_binary_frames, fix_lost_wakeup
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -54,6 +54,9 @@ except Exception as error:  # noqa: BLE001 -- the workshop runs without the expe
 # kernel port collisions over TCP, gone with IPC transport (Unix sockets).
 fix_lost_wakeup()
 c.KernelManager.transport = "ipc"
+# The whole server freezing when one client uses the older kernel-websocket protocol
+# (Voila reads its figure frames as protocol v1; see bondlab/serving.py).
+fix_binary_frames()
 
 # A day-long workshop must not collect kernels of closed pages (voila #1458):
 # kernels with no page attached are shut down after 10 idle minutes.
