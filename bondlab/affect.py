@@ -263,81 +263,87 @@ class _OPStepper:
                 felt += self.sp
 
 
-def _felt_days(v, S, sensitivity, D):
-    """The opponent process over many days at once, for non-negative stimuli (Scenario).
+class _FeltDays:
+    r"""The opponent process over many days at once, for non-negative stimuli (Scenario).
 
     The same equations as :meth:`_OPStepper.step` with ``dt`` = 1 (a test
     checks they agree), rearranged so that a day costs 11 array operations
     instead of 16: everything is measured in units of :math:`k_a A` (per
-    person), and the gain is carried as its distance from the ceiling,
-    :math:`h = g_{max} - g`, which turns its update into one product:
+    person, :attr:`scale`), and the gain is carried as its distance from the
+    ceiling, :math:`h = g_{max} - g`, which turns its update into one product:
 
     .. math::
-        \\alpha_t = (1-k_a)\\,\\alpha_{t-1} + s_t,\\qquad a_t = k_a A\\,\\alpha_t
+        \alpha_t = (1-k_a)\,\alpha_{t-1} + s_t,\qquad a_t = k_a A\,\alpha_t
 
-        \\beta'_t = (1-k_b)\\,\\beta'_{t-1} + (k_b g_{max} - h'_{t-1})\\,\\alpha_t,
-        \\qquad b_t = k_a A\\,\\beta'_t,\\quad h' = k_b h
+        \beta'_t = (1-k_b)\,\beta'_{t-1} + (k_b g_{max} - h'_{t-1})\,\alpha_t,
+        \qquad b_t = k_a A\,\beta'_t,\quad h' = k_b h
 
-        h'_t = h'_{t-1}\\,(r_g - k_g k_a A\\,\\alpha_t) + k_b (g_{max} - g_0)(1 - r_g)
+        h'_t = h'_{t-1}\,(r_g - k_g k_a A\,\alpha_t) + k_b (g_{max} - g_0)(1 - r_g)
 
-    Parameters
-    ----------
-    v : dict
-        Validated :class:`OpponentProcess` parameters.
-    S : ndarray, shape (2, days, people)
-        Stimulus per channel (never negative, so |a| = a).
-    sensitivity : ndarray, shape (people,), or None
-    D : ndarray, shape (days, 2, people), written
-        ``(a - b) / (k_a A)`` per channel; with allostasis, channel 0 also
-        carries ``(sp_0 + sp_1) / (k_a A)``.
-
-    Returns
-    -------
-    ndarray, shape (people,)
-        The scale :math:`k_a A` (multiply D by it to get a - b).
+    ``v``: validated :class:`OpponentProcess` parameters; ``sensitivity``:
+    shape (people,) or None.  The state carries over from one :meth:`run`
+    to the next, so a caller can go through the days in chunks.
     """
-    C, T, P = S.shape
-    ka = DTYPE(1 - math.exp(-1 / v["tau_a"]))
-    kb = DTYPE(1 - math.exp(-1 / v["tau_b"]))
-    A = DTYPE(v["gain"]) * (np.ones(P, DTYPE) if sensitivity is None
-                            else sensitivity.astype(DTYPE))
-    g0 = DTYPE(v["opponent"])
-    gmax = DTYPE(max(v["opponent_max"], v["opponent"]))
-    rg = DTYPE(math.exp(-1 / v["recovery"]))
-    scale = (ka * A).astype(DTYPE)
-    mG = (-DTYPE(v["growth"]) * scale).astype(DTYPE)       # -k_g k_a A
-    K = DTYPE(kb * (gmax - g0) * (1 - rg))
-    kbgmax = DTYPE(kb * gmax)
-    ca, cb = DTYPE(1) - ka, DTYPE(1) - kb
-    ks = DTYPE(v["allostasis"])
-    rs = DTYPE(1 - math.exp(-1 / v["tau_setpoint"]))
-    al = np.zeros((C, P), DTYPE)
-    be = np.zeros((C, P), DTYPE)
-    h = np.full((C, P), kb * (gmax - g0), DTYPE)
-    t1 = np.empty((C, P), DTYPE)
-    sig = np.zeros((C, P), DTYPE) if ks else None
-    mul, sub = np.multiply, np.subtract
-    for t in range(T):
-        al *= ca
-        al += S[:, t]
-        sub(kbgmax, h, out=t1)         # k_b g_{t-1}
-        t1 *= al
-        be *= cb
-        be += t1
-        mul(al, mG, out=t1)
-        t1 += rg
-        h *= t1
-        h += K
-        d = D[t]
-        sub(al, be, out=d)
-        if ks:                         # sp += r_s (-k_s b - sp), in the same units
-            mul(be, -ks, out=t1)
-            t1 -= sig
-            t1 *= rs
-            sig += t1
-            d[0] += sig[0]
-            d[0] += sig[1]
-    return scale
+
+    def __init__(self, v, people, channels, sensitivity=None):
+        P, C = people, channels
+        self.ka = ka = DTYPE(1 - math.exp(-1 / v["tau_a"]))
+        self.kb = kb = DTYPE(1 - math.exp(-1 / v["tau_b"]))
+        A = DTYPE(v["gain"]) * (np.ones(P, DTYPE) if sensitivity is None
+                                else sensitivity.astype(DTYPE))
+        g0 = DTYPE(v["opponent"])
+        gmax = DTYPE(max(v["opponent_max"], v["opponent"]))
+        self.rg = rg = DTYPE(math.exp(-1 / v["recovery"]))
+        #: k_a A per person: multiply the written values by it to get a - b.
+        self.scale = (ka * A).astype(DTYPE)
+        self.mG = (-DTYPE(v["growth"]) * self.scale).astype(DTYPE)    # -k_g k_a A
+        self.K = DTYPE(kb * (gmax - g0) * (1 - rg))
+        self.kbgmax = DTYPE(kb * gmax)
+        self.ks = DTYPE(v["allostasis"])
+        self.rs = DTYPE(1 - math.exp(-1 / v["tau_setpoint"]))
+        self.al = np.zeros((C, P), DTYPE)
+        self.be = np.zeros((C, P), DTYPE)
+        self.h = np.full((C, P), kb * (gmax - g0), DTYPE)
+        self.t1 = np.empty((C, P), DTYPE)
+        self.sig = np.zeros((C, P), DTYPE)
+
+    def run(self, S, D):
+        """Advance through the days of ``S`` (channels, days, people), writing ``D``.
+
+        ``D`` (days, channels, people) gets ``(a - b) / scale`` per channel;
+        with allostasis, channel 0 also carries ``(sp_0 + sp_1 + ...) / scale``.
+        """
+        al, be, h, t1, sig = self.al, self.be, self.h, self.t1, self.sig
+        ca, cb = DTYPE(1) - self.ka, DTYPE(1) - self.kb
+        mG, K, kbgmax, rg, ks, rs = self.mG, self.K, self.kbgmax, self.rg, self.ks, self.rs
+        mul, sub = np.multiply, np.subtract
+        for t in range(S.shape[1]):
+            al *= ca
+            al += S[:, t]
+            sub(kbgmax, h, out=t1)         # k_b g_{t-1}
+            t1 *= al
+            be *= cb
+            be += t1
+            mul(al, mG, out=t1)
+            t1 += rg
+            h *= t1
+            h += K
+            d = D[t]
+            sub(al, be, out=d)
+            if ks:                         # sp += r_s (-k_s b - sp), in the same units
+                mul(be, -ks, out=t1)
+                t1 -= sig
+                t1 *= rs
+                sig += t1
+                for c in range(sig.shape[0]):
+                    d[0] += sig[c]
+
+
+def _felt_days(v, S, sensitivity, D):
+    """All days at once (see :class:`_FeltDays`); returns the scale k_a A."""
+    f = _FeltDays(v, S.shape[2], S.shape[0], sensitivity)
+    f.run(S, D)
+    return f.scale
 
 
 _EXPO = {

@@ -443,11 +443,15 @@ class _CDStepper:
         self.rate = v["observation"] == "rate"
         self.sens = None if sens is None else np.asarray(sens, DTYPE)
         self.k = np.zeros(people, DTYPE)
-        self.acnt = np.full(people, v["prior_a"], DTYPE)
-        self.ncnt = np.full(people, v["prior_a"] + v["prior_b"], DTYPE)
+        # running sums, stacked [value numerator, hits, weight] so that
+        # :meth:`days` updates them with one add a day (these are views)
+        self._sums = np.empty((3, people), DTYPE)
+        self.vnum, self.acnt, self.ncnt = self._sums
+        self.vnum[...] = 0
+        self.acnt[...] = v["prior_a"]
+        self.ncnt[...] = v["prior_a"] + v["prior_b"]
         self.phat = self.acnt / self.ncnt
         self.w = np.full(people, 1.0 / (1.0 + math.exp(self.L0)), DTYPE)
-        self.vnum = np.zeros(people, DTYPE)
         self.vden = np.ones(people, DTYPE)
         self.tmp = np.empty(people, DTYPE)
         self.lam = np.empty(people, DTYPE)
@@ -524,14 +528,15 @@ class _CDStepper:
             np.divide(self.vnum, self.vden, out=pull)
             pull *= w
 
-    def days(self, x, reward, surprise, pull, cue=None, cue_start=0, cue_decay=1.0):
+    def days(self, x, reward, surprise, pull, cue=None, cue_decay=1.0):
         r"""Many steps at once (Scenario): the same equations as :meth:`step`.
 
         ``x``, ``reward``: (days, people) outcomes (0/1) and how good each
         felt; writes ``surprise`` and ``pull`` (days, people).  ``cue``
-        (optional, (days - cue_start, people)): from day ``cue_start`` on,
-        a reminder trace :math:`R_t = \rho R_{t-1} + \mathrm{cue}_t` lowers
-        the evidence for a change by :math:`R_t` (it is subtracted from
+        (optional, (days, people)): reminders; their trace
+        :math:`R_t = \rho R_{t-1} + \mathrm{cue}_t` (``offset``, from 0,
+        carried from one call to the next) lowers the evidence for a change
+        by :math:`R_t` (it is subtracted from
         :math:`\operatorname{logit}\pi_t`).  A test checks this agrees with
         :meth:`step`; here a day costs fewer array operations: the counts
         are updated as one stacked array, the value's denominator is the
@@ -540,8 +545,7 @@ class _CDStepper:
         """
         T, P = x.shape
         w, phat, e, lam, tmp = self.w, self.phat, self.k, self.lam, self.tmp
-        # stacked running sums [value numerator, hits, weight]: one add a day
-        st = np.stack([self.vnum, self.acnt, self.ncnt])
+        st = self._sums                   # [vnum, acnt, ncnt]: one add a day
         inc = np.empty((3, P), DTYPE)
         winc = inc[2]                     # w_t (w_{t-1} until it is updated)
         winc[...] = w
@@ -549,8 +553,13 @@ class _CDStepper:
         if not c_den.any():               # (prior_a = 1, the default: vden = acnt)
             c_den = None
         one, L0, sens = DTYPE(1), self.L0, self.sens
-        R = np.zeros(P, DTYPE) if cue is not None else None
-        fixed = self.offset if cue is None else None
+        R = fixed = None
+        if cue is not None:
+            if self.offset is None:
+                self.offset = np.zeros(P, DTYPE)
+            R = self.offset
+        else:
+            fixed = self.offset
         rho = DTYPE(cue_decay)
         mul, sub, div = np.multiply, np.subtract, np.divide
         with np.errstate(over="ignore"):
@@ -574,9 +583,9 @@ class _CDStepper:
                     lam += L0
                 else:
                     np.add(e, L0, out=lam)
-                if R is not None and t >= cue_start:
+                if R is not None:
                     R *= rho
-                    R += cue[t - cue_start]
+                    R += cue[t]
                     lam -= R
                 elif fixed is not None:
                     lam -= fixed
@@ -596,10 +605,7 @@ class _CDStepper:
                     div(st[0], pl, out=pl)
                 pl *= winc
         w[...] = winc
-        self.vnum[...], self.acnt[...], self.ncnt[...] = st
         np.add(self.acnt, 0 if c_den is None else c_den, out=self.vden)
-        if R is not None:
-            self.offset = R
 
 
 LEARNER_CLASSES = {

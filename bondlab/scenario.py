@@ -15,7 +15,7 @@ import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
                       check_value, make_rng, spread_factors, uniform16)
-from .affect import OpponentProcess, _felt_days
+from .affect import OpponentProcess, _FeltDays
 from .learners import ChangeDetection, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
 
@@ -30,6 +30,9 @@ HIT_LEVEL = 0.25
 CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
 #: Factor on a contact's warmth when the person keeps it grey rock.
 GREY_ROCK_FACTOR = 0.1
+#: Values per array in a chunk of days (Scenario.run works through the days in
+#: chunks of about this many person-days, so its working arrays stay in cache).
+CHUNK_VALUES = 1 << 17
 
 OUTPUT_HELP = {
     "warmth": "Warmth received that day (0 = none).",
@@ -217,112 +220,109 @@ class Scenario(Model):
         # --- all random events, drawn before the time loop ---------------
         # stimulus S[0] = warmth (+ support), S[1] = cruelty; each channel
         # time-major, so the partner draws straight into it (no copies)
-        S = np.empty((2, T, P), DTYPE)
-        S[:, T1:] = 0
+        S = np.zeros((2, T, P), DTYPE)
         phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
+        X = np.zeros((T, P), DTYPE)       # x: warmth came (1) or not (0)
+        np.greater_equal(S[0, :T1], DTYPE(HIT_LEVEL), out=X[:T1])
         if v["contacts"]:
             cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
                                                       else 1.0)
             for d in v["contacts"]:
                 S[0, T1 + d - 1] = cw
-        X = np.empty((T, P), DTYPE)       # x: warmth came (1) or not (0)
-        np.greater_equal(S[0], DTYPE(HIT_LEVEL), out=X)
+                X[T1 + d - 1] = cw >= HIT_LEVEL
         sup = DTYPE(0.4 * v["support"])
         if sup:                           # (warmth received excludes the support)
             W = S[0].copy()
             S[0, T1:] += sup
         else:
             W = S[0]
+        # mood noise innovations: uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
         rho = DTYPE(math.exp(-1 / 5))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
-        # --- outputs, time-major (day rows contiguous) ---------------------
-        out = {k: np.empty((T, P), DTYPE) for k in ("attachment", "mood", "withdrawal",
-                                                    "surprise")}
-        A, M, WD, SU = out["attachment"], out["mood"], out["withdrawal"], out["surprise"]
-        # the mood noise innovations xi, uniform on (-1/2, 1/2) x noise_scale in 2**16
-        # steps, held in the mood array until each day is due
-        k = noise_scale / U16_LEVELS
-        np.multiply(uniform16(rng, (T, P)).view(np.int16), DTYPE(k), out=M)
-        M += DTYPE(k / 2)
+        xi16 = uniform16(rng, (T, P)).view(np.int16)
+        xk = DTYPE(noise_scale / U16_LEVELS)
         # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
         # (a Poisson number of them, two on one day counting as one)
-        rem = np.empty((T2, P), DTYPE)
-        np.multiply(chance16(uniform16(rng, (T2, P)), -math.expm1(-v["reminders"] / 7)),
-                    DTYPE(2.0), out=rem)
+        rem16 = uniform16(rng, (T2, P))
+        p_rem = -math.expm1(-v["reminders"] / 7)
         rem_decay = DTYPE(math.exp(-1 / 3))
 
-        # Each part runs over all days in turn: the opponent process does not
-        # depend on the learner, and the learner's state depends on the felt
-        # reward only through the attachment it reports.  Outputs that are
-        # functions of stored states are computed in cache-sized day blocks.
-        step = max(1, (1 << 17) // P)
-        tmp = np.empty((min(step, T), P), DTYPE)
-        zero = np.zeros((min(step, T), P), DTYPE)
-        blocks = [(t0, min(T, t0 + step)) for t0 in range(0, T, step)]
+        # --- outputs, time-major (day rows contiguous) ---------------------
+        A, M, SU = (np.empty((T, P), DTYPE) for _ in range(3))
+        WD = np.zeros((T, P), DTYPE)      # (zero while together)
 
-        # 1. felt states: D[t, c] = (a - b) / scale per channel c
-        D = np.empty((T, 2, P), DTYPE)
-        scale = _felt_days(v["affect"].validate(), S, sens_feel, D)
-
-        # 2. the felt reward of warmth: warmth plus relief (the cruelty channel's
-        #    positive after-reaction), held in the withdrawal array until step 5
+        # The days go by in chunks small enough to stay in cache.  Within a
+        # chunk each part runs over all its days in turn: the opponent process
+        # does not depend on the learner, and the learner's state depends on
+        # the felt reward only through the attachment it reports.  Outputs that
+        # are functions of the states are computed a whole chunk at a time.
         learn = v["learner"].begin(P, sens_learn)
         gated = getattr(learn, "gates_reward", False)
-        REL = WD
-        for t0, t1 in blocks:
-            r = REL[t0:t1]
-            np.minimum(D[t0:t1, 1], zero[:t1 - t0], out=r)
-            r *= -scale                    # max(0, b - a) of the cruelty channel
-            if not gated:                  # (a gating learner multiplies by x itself)
-                r *= X[t0:t1]
-            r += W[t0:t1]
-
-        # 3. the learner: attachment (pull) and surprise
-        if hasattr(learn, "days"):
-            learn.days(X, REL, SU, A, cue=rem if T2 else None, cue_start=T1,
-                       cue_decay=rem_decay)
-        else:
-            R = np.zeros(P, DTYPE)
-            has_offset = hasattr(learn, "offset")
-            for t in range(T):
-                if t >= T1 and has_offset:
-                    if t == T1:
-                        learn.offset = R
-                    R *= rem_decay
-                    R += rem[t - T1]
-                learn.step(X[t], REL[t], surprise=SU[t], pull=A[t])
-
-        # 4. mood: slow AR(1) noise (M[t] holds xi[t] until here), plus felt states
-        mul = np.multiply
-        nt = tmp[0]
-        for t in range(1, T):
-            mul(M[t - 1], rho, out=nt)
-            M[t] += nt
-        for t0, t1 in blocks:
-            tm = tmp[:t1 - t0]
-            np.subtract(D[t0:t1, 0], D[t0:t1, 1], out=tm)
-            tm *= scale
-            M[t0:t1] += tm
-        del D
-
-        # 5. withdrawal (after leaving): negative mood + craving on days without warmth
-        WD[:T1] = 0
+        fast = hasattr(learn, "days")
+        has_offset = hasattr(learn, "offset")
+        feel = _FeltDays(v["affect"].validate(), P, 2, sens_feel)
+        scale = feel.scale
+        L = max(1, min(T, CHUNK_VALUES // P))
+        D = np.empty((L, 2, P), DTYPE)   # (a - b) / scale per channel
+        REL, CUE, TMP = (np.empty((L, P), DTYPE) for _ in range(3))
+        ZERO = np.zeros((L, P), DTYPE)
+        R = np.zeros(P, DTYPE)
+        nu = np.zeros(P, DTYPE)          # AR(1) mood noise
         crave = DTYPE(1 - 0.5 * v["support"])
-        for t0, t1 in blocks:
-            if t1 <= T1:
-                continue
-            t0 = max(t0, T1)
-            wd, tm = WD[t0:t1], tmp[:t1 - t0]
-            np.minimum(M[t0:t1], zero[:t1 - t0], out=wd)
-            np.subtract(DTYPE(1), X[t0:t1], out=tm)
-            tm *= A[t0:t1]
-            if crave != 1:
-                tm *= crave
-            np.subtract(tm, wd, out=wd)
+        mul, sub = np.multiply, np.subtract
+        edges = sorted(set(range(0, T, L)) | {T1, T})
+        for t0, t1 in zip(edges[:-1], edges[1:]):
+            n, after = t1 - t0, t0 >= T1
+            d, rel, tm, zero = D[:n], REL[:n], TMP[:n], ZERO[:n]
+            # 1. felt states
+            feel.run(S[:, t0:t1], d)
+            # 2. the felt reward of warmth: warmth plus relief (the cruelty
+            #    channel's positive after-reaction, max(0, b - a))
+            np.minimum(d[:, 1], zero, out=rel)
+            rel *= -scale
+            if not gated:                  # (a gating learner multiplies by x itself)
+                rel *= X[t0:t1]
+            rel += W[t0:t1]
+            # 3. the learner: attachment (pull) and surprise
+            cue = None
+            if after:
+                cue = mul(chance16(rem16[t0 - T1:t1 - T1], p_rem), DTYPE(2.0), out=CUE[:n])
+            if fast:
+                learn.days(X[t0:t1], rel, SU[t0:t1], A[t0:t1], cue=cue, cue_decay=rem_decay)
+            else:
+                for t in range(t0, t1):
+                    if after and has_offset:
+                        learn.offset = R
+                        R *= rem_decay
+                        R += cue[t - t0]
+                    learn.step(X[t], rel[t - t0], surprise=SU[t], pull=A[t])
+            # 4. mood: felt states plus slow AR(1) noise
+            m = M[t0:t1]
+            mul(xi16[t0:t1], xk, out=m)
+            m += xk / 2
+            nt = tm[0]
+            mul(nu, rho, out=nt)
+            m[0] += nt
+            for j in range(1, n):
+                mul(m[j - 1], rho, out=nt)
+                m[j] += nt
+            nu[...] = m[n - 1]
+            sub(d[:, 0], d[:, 1], out=tm)
+            tm *= scale
+            m += tm
+            # 5. withdrawal (after leaving): negative mood + craving on days without
+            #    warmth
+            if after:
+                wd = WD[t0:t1]
+                np.minimum(m, zero, out=wd)
+                sub(DTYPE(1), X[t0:t1], out=tm)
+                tm *= A[t0:t1]
+                if crave != 1:
+                    tm *= crave
+                sub(tm, wd, out=wd)
 
-        arrays = {"warmth": W.T, "cruelty": S[1].T}
-        arrays.update({k: out[k].T for k in ("attachment", "mood", "withdrawal",
-                                             "surprise")})
+        arrays = {"warmth": W.T, "cruelty": S[1].T, "attachment": A.T, "mood": M.T,
+                  "withdrawal": WD.T, "surprise": SU.T}
         return ScenarioResult(arrays, days_together=T1, days_after=T2,
                               phase=phase, scenario=self, params=v)
 

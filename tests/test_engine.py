@@ -278,7 +278,12 @@ def test_fast_change_detection_matches_step(observation, prior_a, spread):
     sens = np.exp(spread * rng.standard_normal(P)).astype(bondlab.DTYPE)
     cd = ChangeDetection(observation=observation, prior_a=prior_a)
     su, pull = np.empty((T, P), bondlab.DTYPE), np.empty((T, P), bondlab.DTYPE)
-    cd.begin(P, sens).days(x, reward, su, pull, cue=cue, cue_start=T1, cue_decay=0.7)
+    fast = cd.begin(P, sens)
+    for t0, t1 in ((0, 50), (50, T1)):             # in chunks, as Scenario goes
+        fast.days(x[t0:t1], reward[t0:t1], su[t0:t1], pull[t0:t1])
+    for t0, t1 in ((T1, 100), (100, T)):
+        fast.days(x[t0:t1], reward[t0:t1], su[t0:t1], pull[t0:t1], cue=cue[t0 - T1:t1 - T1],
+                  cue_decay=0.7)
     st = cd.begin(P, sens)
     R = np.zeros(P, bondlab.DTYPE)
     su1, pull1 = np.empty(P, bondlab.DTYPE), np.empty(P, bondlab.DTYPE)
@@ -300,3 +305,15 @@ def test_uniform16_is_the_raw_stream_least_significant_bits_first():
     big = uniform16(np.random.default_rng(0), (200_000,))
     assert abs(chance16(big, 0.3).mean() - 0.3) < 0.005
     assert chance16(big, 1.0).all() and not chance16(big, 0.0).any()
+
+
+@pytest.mark.parametrize("kw", [{}, {"learner": RescorlaWagner(), "support": 0.5,
+                                     "contacts": [3, 9]}])
+def test_scenario_same_numbers_whatever_the_chunk_of_days(monkeypatch, kw):
+    import bondlab.scenario as sc
+    s = Scenario(people=40, days_together=25, days_after=30, seed=2, **kw)
+    whole = s.run()
+    monkeypatch.setattr(sc, "CHUNK_VALUES", 40 * 7)     # chunks of 7 days
+    chunked = s.run()
+    for n in bondlab.OUTPUTS:
+        assert np.allclose(whole[n], chunked[n], rtol=1e-6, atol=1e-6), n
