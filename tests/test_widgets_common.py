@@ -142,3 +142,89 @@ def test_mode_notes():
     assert c.mode_notes("text", "participant") is None
     note = c.mode_notes("Use $p$", "lecture", title="Lecture")
     assert isinstance(note, w.HTMLMath) and "$p$" in note.value and "Lecture" in note.value
+
+
+def test_debounce_leading_and_trailing_edge():
+    """A first call runs at once; a burst after it runs once more, with the last value."""
+    import asyncio
+
+    calls = []
+
+    async def burst():
+        f = c.debounce(0.05)(calls.append)
+        f(1)
+        assert calls == [1]  # the key press is answered without waiting
+        f(2)
+        f(3)
+        assert calls == [1]
+        await asyncio.sleep(0.15)
+        assert calls == [1, 3]
+        f(4)  # quiet again: at once
+        assert calls == [1, 3, 4]
+
+    asyncio.run(burst())
+
+
+def _attached(fig, monkeypatch):
+    """Pretend a browser view is attached to the ipympl canvas; collect what it is sent."""
+    sent = []
+    monkeypatch.setattr(fig.canvas, "send_binary", sent.append)
+    fig.canvas.syncing_data_url = False
+    return sent
+
+
+def test_live_figure_draws_the_frame_once_and_the_data_every_time(monkeypatch):
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig, ax = c.new_figure()
+    ax.set_xlim(-0.5, 2.5)  # data clear of the spines, no grid: nothing of the frame lies
+    ax.set_ylim(-0.5, 2.5)  # over the data, so the fast path must match a full draw exactly
+    ax.grid(False)
+    line, = ax.plot([0, 1, 2], [0, 1, 0], label="pull")
+    band = ax.fill_between([0, 1, 2], [0, 0.5, 0], [0.5, 1.5, 0.5], alpha=0.2)
+    fig.legend(loc="outside upper right")  # outside the axes: data never covers it
+    live = c.LiveFigure(fig, {"line": line, "band": [band]})
+    assert live.artists == [band, line]  # matplotlib's z-order
+    frames = []
+    draw_frame = live._draw_frame
+    monkeypatch.setattr(live, "_draw_frame", lambda: (frames.append(1), draw_frame()))
+
+    # no browser attached (tests, nbval, a page still loading): only draw_idle
+    idle = []
+    monkeypatch.setattr(fig.canvas, "draw_idle", lambda: idle.append(1))
+    live.refresh()
+    assert idle == [1] and frames == []
+
+    sent = _attached(fig, monkeypatch)
+    live.refresh()
+    assert frames == [1] and len(sent) == 1 and fig.canvas._current_image_mode == "full"
+    line.set_ydata([2, 1, 2])
+    live.refresh()
+    assert frames == [1] and len(sent) == 2  # same frame, new data
+    assert fig.canvas._current_image_mode == "diff"
+    fast = np.asarray(fig.canvas.get_renderer().buffer_rgba()).copy()
+    # the browser's picture (full first image + the diff) is what a full draw gives
+    shown = np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA")).copy()
+    diff = np.asarray(Image.open(io.BytesIO(sent[1])).convert("RGBA"))
+    shown[diff[..., 3] > 0] = diff[diff[..., 3] > 0]
+    FigureCanvasAgg.draw(fig.canvas)
+    full = np.asarray(fig.canvas.get_renderer().buffer_rgba())
+    assert np.array_equal(fast, full) and np.array_equal(shown, full)
+    ax.set_ylim(-0.5, 3)  # the frame changed: drawn again
+    live.refresh()
+    assert frames == [1, 1]
+    assert line.get_visible() and not line.get_animated()
+
+
+def test_round_and_steady_axis_limits():
+    from widgets.plots import nice_ceiling, steady_limit
+
+    assert [nice_ceiling(v) for v in (0.9, 1.07, 287, 0.013)] == [1.0, 1.2, 300.0, 0.015]
+    assert steady_limit(2.5, 1.9) == 2.5  # fits and fills enough: the axis stays
+    assert steady_limit(2.5, 2.6) == 3.0  # does not fit: next round number
+    assert steady_limit(2.5, 1.2) == 1.2  # would fill too little: shrinks
+    assert steady_limit(1.05, 1.0) == 1.0  # an autoscaled (not round) end is replaced

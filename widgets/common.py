@@ -53,6 +53,7 @@ __all__ = [
     "safe_build", "calm_message",
     "number_control", "debounce",
     "OKABE_ITO", "COLORS", "LINESTYLES", "RC", "plot_style", "new_figure", "style_axes",
+    "LiveFigure",
     "figure_summary", "set_summary", "figure_panel",
     "markdown_html", "mode_notes",
 ]
@@ -312,26 +313,44 @@ def number_control(param=None, name: str | None = None, *, low=None, high=None,
 
 
 def debounce(wait: float = 0.15):
-    """Decorator: run the function once, ``wait`` seconds after the last call.
+    """Decorator: run at once on the first call, then once more for the last of a burst.
 
-    Inside a kernel the call is scheduled on the kernel's running asyncio loop (the same
-    thread as widget messages). Without a running loop (plain Python, tests) the call runs
-    at once, so tests stay synchronous. Sliders already use ``continuous_update=False``;
-    use this for controls that fire many events (text boxes, play buttons).
+    Leading and trailing edge: a call after a quiet moment runs immediately (a key press
+    is answered without waiting); calls that follow within ``wait`` seconds of each other
+    are collapsed into one run with the latest arguments, ``wait`` seconds after the last
+    of them (a drag runs the model for the final value, not for every value in between).
+
+    Inside a kernel the trailing call is scheduled on the kernel's running asyncio loop
+    (the same thread as widget messages). Without a running loop (plain Python, tests)
+    every call runs at once, so tests stay synchronous. Sliders already use
+    ``continuous_update=False``; use this for controls that fire many events (text
+    boxes, play buttons).
     """
     def decorate(fn):
         handle = None
+        last = float("-inf")
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            nonlocal handle
+            nonlocal handle, last
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 return fn(*args, **kwargs)
+            now = loop.time()
+            quiet = handle is None and now - last >= wait
+            last = now
+            if quiet:
+                return fn(*args, **kwargs)
             if handle is not None:
                 handle.cancel()
-            handle = loop.call_later(wait, lambda: fn(*args, **kwargs))
+
+            def trailing():
+                nonlocal handle
+                handle = None
+                fn(*args, **kwargs)
+
+            handle = loop.call_later(wait, trailing)
             return None
 
         return wrapper
@@ -426,6 +445,143 @@ def style_axes(ax, *, title=None, xlabel=None, ylabel=None, legend=False):
     if legend:
         ax.legend(fontsize=RC["legend.fontsize"], frameon=False)
     return ax
+
+
+class LiveFigure:
+    """Redraw a figure fast when only its data changed: the frame is drawn once and reused.
+
+    A component's figure has a *frame* (axes, ticks, grid, titles, labels, legends: the
+    expensive part to draw, mostly text) and *data artists* (lines, bands, markers) that
+    move on every update. :meth:`refresh` draws the frame only when it changed (axis
+    limits, titles, labels, size or DPI; :meth:`frame_key`), keeps a copy of its pixels,
+    and otherwise restores that copy and draws just the data artists on it, in z-order,
+    then sends the image through the ipympl canvas at once (no round trip through the
+    browser that ``draw_idle`` makes). Nothing is hidden or approximated: every artist is
+    drawn every time; only the frame's unchanged pixels are reused. The one visible
+    difference from a full draw: data artists are painted over the frame's grid lines and
+    legends instead of under them, so components keep their legends outside the axes.
+
+    Without a browser attached (tests, nbval, a page still loading) it falls back to
+    ``draw_idle`` and the browser asks for a full draw when it connects; a full draw (the
+    browser's own request, ``savefig``, handouts) always draws every artist normally.
+
+    >>> fig, ax = new_figure(interactive=False)
+    >>> line, = ax.plot([0, 1], [0, 1])
+    >>> live = LiveFigure(fig, [line])
+    >>> line.set_ydata([1, 0]); live.refresh()
+    """
+
+    def __init__(self, fig, artists=()):
+        self.fig = fig
+        self.artists: list = []
+        self._background = None
+        self._key = None
+        self.add(artists)
+
+    def add(self, artists) -> None:
+        """Register data artists (nested lists, tuples and dicts of artists are walked)."""
+        stack = [artists]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif item is not None and hasattr(item, "draw"):
+                self.artists.append(item)
+        # matplotlib's own order: by zorder, ties in the order they were made
+        self.artists.sort(key=lambda a: a.get_zorder())
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Draw the frame again on the next refresh (call after changing it by hand)."""
+        self._key = None
+        self._background = None
+
+    def frame_key(self) -> tuple:
+        """Everything of the frame that can change between updates."""
+        fig = self.fig
+        parts = [fig.dpi, tuple(fig.canvas.get_width_height(physical=True))]
+        for ax in fig.axes:
+            parts += [ax.get_xlim(), ax.get_ylim(), ax.get_title("left"), ax.get_title(),
+                      ax.get_title("right"), ax.get_xlabel(), ax.get_ylabel(),
+                      ax.get_visible()]
+        return tuple(parts)
+
+    def _attached(self) -> bool:
+        canvas = self.fig.canvas
+        # ipympl stops syncing the data URL once a browser view said "initialized"
+        return (isinstance(canvas, w.DOMWidget) and hasattr(canvas, "manager")
+                and getattr(canvas, "syncing_data_url", True) is False
+                and getattr(canvas, "comm", None) is not None)
+
+    def _draw_frame(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = self.fig.canvas
+        # animated artists are left out of a draw but still count for the layout
+        before = [a.get_animated() for a in self.artists]
+        for a in self.artists:
+            a.set_animated(True)
+        try:
+            FigureCanvasAgg.draw(canvas)
+        finally:
+            for a, was in zip(self.artists, before):
+                a.set_animated(was)
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+
+    def render(self):
+        """Draw into the canvas's pixel buffer (frame reused when unchanged); no sending."""
+        canvas = self.fig.canvas
+        key = self.frame_key()
+        if key != self._key or self._background is None:
+            self._draw_frame()
+            self._key = key
+        else:
+            canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for a in self.artists:
+            a.draw(renderer)
+            a.stale = False
+        self.fig.stale = False
+
+    def refresh(self) -> None:
+        """Show the figure's current data in the browser (once per update)."""
+        canvas = self.fig.canvas
+        if not self._attached():
+            canvas.draw_idle()
+            return
+        self.render()
+        self._send()
+
+    def _send(self):
+        """ipympl's image protocol (``FigureCanvasWebAggCore.get_diff_image``): a full PNG
+        or only the changed pixels (the rest transparent), with faster zlib settings
+        (level 1: ~30 % quicker to encode here, ~25 % larger; it stays on the local
+        network)."""
+        import io
+
+        import numpy as np
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+        buff = pixels.view(np.uint32).squeeze(2)
+        last = canvas._last_buff
+        if (canvas._force_full or buff.shape != last.shape
+                or (pixels[:, :, 3] != 255).any()):
+            canvas.set_image_mode("full")
+            output = buff
+        else:
+            canvas.set_image_mode("diff")
+            output = np.where(buff != last, buff, 0)
+        canvas._last_buff = buff.copy()
+        canvas._force_full = False
+        canvas._png_is_old = False
+        with io.BytesIO() as png:
+            Image.fromarray(output.view(np.uint8).reshape((*output.shape, 4))).save(
+                png, format="png", compress_level=1)
+            canvas.send_binary(png.getvalue())
 
 
 def figure_summary(text: str = "") -> w.HTML:

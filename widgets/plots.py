@@ -29,7 +29,7 @@ __all__ = [
     "SAFETY_LINE", "PHASE_HATCHES", "nan_band", "draw_band", "update_band", "draw_phase_bands",
     "update_phase_bands", "phase_runs", "mark_day", "Panel", "safety_note", "lecture_notes",
     "parameter_table",
-    "fmt_days",
+    "fmt_days", "nice_ceiling", "steady_limit",
 ]
 
 #: Wherever a component mentions leaving or no contact (DESIGN.md, safety rules).
@@ -50,6 +50,48 @@ def fmt_days(x: float) -> str:
         return "longer than the time simulated"
     n = int(round(x))
     return f"{n} day" + ("" if n == 1 else "s")
+
+
+# --------------------------------------------------------------------------- axis limits
+
+_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest round number at least ``x`` (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k).
+
+    Axis limits from the data are rounded up with it, so the axes stay put while a setting
+    changes a little (the data move, not the frame; the frame is also redrawn less, see
+    :class:`widgets.common.LiveFigure`), and the data still fill at least ~80 % of them.
+    Zero, negative or non-finite ``x`` comes back unchanged.
+
+    >>> [nice_ceiling(v) for v in (0.9, 1.0, 1.07, 287, 0.013)]
+    [1.0, 1.0, 1.2, 300.0, 0.015]
+    """
+    if not math.isfinite(x) or x <= 0:
+        return x
+    k = math.floor(math.log10(x))
+    m = x / 10 ** k
+    for n in _NICE:
+        if m <= n * (1 + 1e-9):
+            return float(round(n * 10 ** k, 12))
+    return float(10 ** (k + 1))
+
+
+def steady_limit(current: float, needed: float, keep: float = 0.6) -> float:
+    """An axis end for data reaching ``needed``: the ``current`` end while the data fit
+    and still fill at least ``keep`` of it, else the next round number up.
+
+    Stops the axes jumping back and forth when a setting moves the data a little (and
+    the frame then need not be redrawn); the data always fit, and fill at least ~60 %.
+
+    >>> steady_limit(2.5, 1.9), steady_limit(2.5, 2.6), steady_limit(2.5, 1.2)
+    (2.5, 3.0, 1.2)
+    """
+    if (math.isfinite(current) and current > 0 and nice_ceiling(current) == current
+            and keep * current <= needed <= current):
+        return float(current)
+    return nice_ceiling(needed)
 
 
 # --------------------------------------------------------------------------- drawing
