@@ -16,6 +16,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 
@@ -25,16 +26,20 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import presets
-from widgets.common import (COLORS, LINESTYLES, figure_panel, figure_summary, new_figure,
-                            set_summary, style_axes)
+from widgets.common import (COLORS, LINESTYLES, LiveFigure, figure_panel, figure_summary,
+                            new_figure, set_summary, style_axes)
 from widgets.plots import (Panel, draw_band, fmt_days, heading, lecture_notes, mark_day,
-                           safety_note, update_band)
+                           safety_note, steady_limit, update_band)
 
 __all__ = ["AttachmentFigure", "draw_side", "update_side", "paradox_sentence", "short_name"]
 
 
+@functools.lru_cache(maxsize=64)
 def short_name(scenario_name: str) -> str:
-    """'the intermittent partner' from the scenario preset's partner label."""
+    """'the intermittent partner' from the scenario preset's partner label.
+
+    Cached: the preset file is read once per name, not on every update.
+    """
     info = presets.preset_info("scenarios", scenario_name)
     label = info["label"].split(",")[0].split(":")[0].strip()
     for article in ("An ", "A ", "The "):
@@ -101,12 +106,21 @@ def draw_side(ax, result, title, bands=None):
 
 
 def update_side(ax, art, result, title, bands=None):
-    """Move one side's artists to a new run, in place."""
+    """Move one side's artists to a new run, in place.
+
+    The time axis starts at a round number of days before leaving, kept while the run
+    fits it well (:func:`~widgets.plots.steady_limit`): a longer or shorter relationship
+    moves the start of the lines, and the axes stay put for small changes.
+    """
     bands = bands or {k: result.band(k) for k in ("attachment", "withdrawal")}
     update_band(art["attachment"], result.day, *bands["attachment"])
     update_band(art["withdrawal"], result.day, *bands["withdrawal"])
-    ax.set_title(title)
-    ax.set_xlim(result.day[0], result.day[-1])
+    if ax.get_title() != title:
+        style_axes(ax, title=title)
+    start = float(result.day[0])
+    if start < 0:
+        start = -steady_limit(-ax.get_xlim()[0], -start)
+    ax.set_xlim(start, result.day[-1])
 
 
 class AttachmentFigure(Panel):
@@ -152,6 +166,8 @@ class AttachmentFigure(Panel):
         handles, labels = self.axes[0].get_legend_handles_labels()
         self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
                         fontsize=12)
+        self.live = LiveFigure(self.fig, [(a["attachment"], a["withdrawal"])
+                                          for a in self.art])
         self.update(run=False)
         controls = w.VBox([self.left, self.right, self.days_together, self.reminders])
         notes = lecture_notes(bondlab.Scenario, bondlab.ChangeDetection)
@@ -191,8 +207,9 @@ class AttachmentFigure(Panel):
             update_side(ax, art, r, self._title(n), b)
         top = max(float(np.max(b[k][2])) for b in self.bands
                   for k in ("attachment", "withdrawal"))
-        self.axes[0].set_ylim(0, max(top, 0.1) * 1.08)
-        self.fig.canvas.draw_idle()
+        self.axes[0].set_ylim(0, steady_limit(self.axes[0].get_ylim()[1],
+                                              max(top, 0.1) * 1.08))
+        self.live.refresh()
         sentence = self.paradox_text()
         self.paradox.value = f'<p class="bondlab-paradox"><strong>{html.escape(sentence)}</strong></p>'
         set_summary(self.summary, self.describe())

@@ -20,10 +20,10 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import PHASE_NAMES
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            new_figure, set_summary, style_axes)
-from widgets.plots import (Panel, draw_phase_bands, heading, lecture_notes, phase_runs,
-                           update_phase_bands)
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
+                            figure_summary, new_figure, set_summary, style_axes)
+from widgets.plots import (Panel, draw_phase_bands, heading, lecture_notes,
+                           phase_runs, steady_limit, update_phase_bands)
 
 __all__ = ["CycleTimeline", "draw_timeline", "update_timeline", "CONTROLS"]
 
@@ -54,12 +54,17 @@ def draw_timeline(axes, day, phase, mood, surprise):
 
 
 def update_timeline(art, axes, day, phase, mood, surprise):
-    """Move bands, lines and stems to a new run, in place."""
+    """Move bands, lines and stems to a new run, in place.
+
+    Vertical ranges are symmetric around zero (good and bad days on one scale), at round
+    numbers, and kept while the new run fits them well (:func:`~widgets.plots.steady_limit`):
+    the axes stay put for small changes.
+    """
     ax_m, ax_s = axes
-    lo_m = min(-1.0, float(np.min(mood)) * 1.15)
-    hi_m = max(1.0, float(np.max(mood)) * 1.15)
-    lo_s = min(-1.0, float(np.min(surprise)) * 1.15)
-    hi_s = max(1.0, float(np.max(surprise)) * 1.15)
+    hi_m = steady_limit(ax_m.get_ylim()[1], max(1.0, float(np.max(np.abs(mood))) * 1.15))
+    hi_s = steady_limit(ax_s.get_ylim()[1],
+                        max(1.2, float(np.max(np.abs(surprise))) * 1.15))
+    lo_m, lo_s = -hi_m, -hi_s
     runs = update_phase_bands(art["bands_m"], day[0], phase, ylim=(lo_m, hi_m))
     update_phase_bands(art["bands_s"], day[0], phase, ylim=(lo_s, hi_s), strip=0)
     art["mood"].set_data(day, mood)
@@ -116,6 +121,10 @@ class CycleTimeline(Panel):
         labels.append("Surprise (prediction error)")
         self.fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False,
                         fontsize=12)
+        art = self.art
+        self.live = LiveFigure(self.fig, [art["bands_m"], art["bands_s"], art["mood"],
+                                          art["surprise"].markerline,
+                                          art["surprise"].stemlines, art["labels"]])
         self.update(run=False)
         grid = w.VBox(list(self.sliders.values()))
         notes = lecture_notes(bondlab.CyclePartner, bondlab.ChangeDetection)
@@ -141,7 +150,7 @@ class CycleTimeline(Panel):
         if run:
             self.run_model()
         update_timeline(self.art, self.axes, *self._data())
-        self.fig.canvas.draw_idle()
+        self.live.refresh()
         set_summary(self.summary, self.describe())
 
     def describe(self) -> str:

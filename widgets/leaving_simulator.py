@@ -29,10 +29,10 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import presets
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            new_figure, set_summary, style_axes)
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
+                            figure_summary, new_figure, set_summary, style_axes)
 from widgets.plots import (Panel, draw_band, fmt_days, heading, lecture_notes, safety_note,
-                           update_band)
+                           steady_limit, update_band)
 
 __all__ = ["LeavingSimulator", "STRATEGIES", "draw_strategy", "update_strategy",
            "cost_sentence"]
@@ -68,7 +68,8 @@ def update_strategy(ax, art, day, band, example, contacts, title):
     update_band(art["band"], day, *band)
     art["example"].set_data(day, example)
     art["contacts"].set_data(contacts, np.zeros(len(contacts)))
-    ax.set_title(title)
+    if ax.get_title() != title:
+        style_axes(ax, title=title)
     ax.set_xlim(day[0], day[-1])
 
 
@@ -124,6 +125,7 @@ class LeavingSimulator(Panel):
         handles, labels = self.axes[0].get_legend_handles_labels()
         self.fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False,
                         fontsize=12)
+        self.live = LiveFigure(self.fig, self.art)
         self.update(run=False)
         controls = w.VBox([self.partner_choice, self.every, self.support, self.noise])
         notes = lecture_notes(bondlab.Scenario)
@@ -177,8 +179,10 @@ class LeavingSimulator(Panel):
             day, band, example, contacts = self._data(name)
             update_strategy(ax, art, day, band, example, contacts, name.capitalize())
             top = max(top, float(np.max(band[2])), float(np.max(example)))
-        self.axes[0].set_ylim(-0.05 * top, top * 1.08)
-        self.fig.canvas.draw_idle()
+        # a round number, kept while the run fits it well: the axes stay put
+        top = steady_limit(self.axes[0].get_ylim()[1], top * 1.08)
+        self.axes[0].set_ylim(-0.05 * top, top)
+        self.live.refresh()
         set_summary(self.summary, self.describe())
         self.cost_line.value = (f'<p class="bondlab-cost"><strong>'
                                 f'{html.escape(cost_sentence(self.cost))}</strong></p>')

@@ -22,9 +22,9 @@ import numpy as np
 import ipywidgets as w
 
 import bondlab
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            guard, new_figure, set_summary, style_axes)
-from widgets.plots import Panel, heading, lecture_notes
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
+                            figure_summary, guard, new_figure, set_summary, style_axes)
+from widgets.plots import Panel, heading, lecture_notes, steady_limit
 
 __all__ = ["OpponentPlayground", "draw_playground", "update_playground", "TRAIN",
            "exposure_peaks"]
@@ -72,7 +72,11 @@ def draw_playground(axes, t, stimulus, a, b, felt):
 
 
 def update_playground(art, axes, t, stimulus, a, b, felt, now):
-    """Show the run up to step ``now`` (the rest stays hidden until played)."""
+    """Show the run up to step ``now`` (the rest stays hidden until played).
+
+    Axis ends are round numbers, kept while the new run fits them well
+    (:func:`~widgets.plots.steady_limit`): the axes stay put for small changes.
+    """
     k = int(now) + 1
     art["stimulus"].set_data(t, stimulus)
     art["a"].set_data(t[:k], a[:k])
@@ -82,10 +86,21 @@ def update_playground(art, axes, t, stimulus, a, b, felt, now):
     lo = min(float(np.min(stimulus)), float(np.min(-b)), float(np.min(felt)), -0.2)
     hi = max(float(np.max(stimulus)), float(np.max(a)), float(np.max(felt)), 0.2)
     pad = 0.08 * (hi - lo)
-    axes[0].set_ylim(min(float(np.min(stimulus)), 0) - 0.2, max(float(np.max(stimulus)), 0) + 0.2)
-    axes[1].set_ylim(lo - pad, hi + pad)
+    axes[0].set_ylim(*_steady_range(axes[0].get_ylim(), min(float(np.min(stimulus)), 0) - 0.2,
+                                    max(float(np.max(stimulus)), 0) + 0.2))
+    axes[1].set_ylim(*_steady_range(axes[1].get_ylim(), lo - pad, hi + pad))
+    x0, x1 = axes[1].get_xlim()
+    span = steady_limit(x1 - t[0] if x0 == t[0] else 0.0, float(t[-1] - t[0]))
     for ax in axes:
-        ax.set_xlim(t[0], t[-1])
+        ax.set_xlim(t[0], t[0] + span)
+
+
+def _steady_range(current, lo, hi):
+    """(lo, hi) with each end kept or moved to a round number (``lo <= 0 <= hi``)."""
+    cur_lo, cur_hi = current
+    new_hi = steady_limit(cur_hi, hi) if hi > 0 else hi
+    new_lo = -steady_limit(-cur_lo, -lo) if lo < 0 else lo
+    return new_lo, new_hi
 
 
 class OpponentPlayground(Panel):
@@ -126,6 +141,7 @@ class OpponentPlayground(Panel):
         handles, labels = self.axes[1].get_legend_handles_labels()
         self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
                         fontsize=12)
+        self.live = LiveFigure(self.fig, self.art)
         self.update(run=False)
         buttons = w.HBox([self.play_button, self.step_button, self.reset_button, self.play],
                          layout=w.Layout(align_items="center",
@@ -212,7 +228,7 @@ class OpponentPlayground(Panel):
     # -- view
     def _show_time(self):
         update_playground(self.art, self.axes, *self._data(), self.play.value)
-        self.fig.canvas.draw_idle()
+        self.live.refresh()
 
     def update(self, run=True):
         if run:

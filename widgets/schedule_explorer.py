@@ -30,8 +30,8 @@ import ipywidgets as w
 import bondlab
 from bondlab import presets
 from bondlab.schedules import Schedule
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            new_figure, set_summary, style_axes)
+from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
+                            figure_summary, new_figure, set_summary, style_axes)
 from widgets.plots import Panel, draw_band, heading, lecture_notes, nan_band, update_band
 
 __all__ = ["ScheduleExplorer", "SCHEDULES", "LEARNERS", "draw_explorer", "update_explorer"]
@@ -81,7 +81,8 @@ def draw_explorer(axes, tick, cumulative_band, example, rewards, expectation_ban
                   surprise_band):
     """Draw the three rows on ``axes`` (cumulative record, expectation, surprise).
 
-    Returns a dict of the artists, for :func:`update_explorer`.
+    Returns a dict of the artists, for :func:`update_explorer`. The legend sits under
+    the figure (one for all three rows), outside the axes: the data never cover it.
     """
     ax_c, ax_e, ax_s = axes
     art = {}
@@ -99,7 +100,6 @@ def draw_explorer(axes, tick, cumulative_band, example, rewards, expectation_ban
     art["switch_s"] = ax_s.axvline(np.nan, color=OKABE_ITO["black"], linestyle=(0, (4, 2)),
                                    linewidth=2, label="Rewards stop")
     style_axes(ax_c, title="Cumulative record", ylabel="Responses so far")
-    ax_c.legend(loc="upper left", frameon=False, fontsize=12)
     art["exp"] = draw_band(ax_e, tick, *expectation_band, color=COLORS[2],
                            linestyle=LINESTYLES[0], label="Expectation")
     ax_e.set_ylim(-0.02, 1.02)
@@ -109,7 +109,14 @@ def draw_explorer(axes, tick, cumulative_band, example, rewards, expectation_ban
     ax_s.axhline(0, color="#666666", linewidth=1)
     ax_s.set_ylim(-1.05, 1.05)
     style_axes(ax_s, xlabel="Time (ticks)", ylabel="Surprise")
-    ax_s.legend(loc="lower left", frameon=False, fontsize=12)
+    handles, labels = [], []
+    for ax in (ax_c, ax_s):
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    ax_c.figure.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False,
+                       fontsize=12)
     update_explorer(art, axes, tick, cumulative_band, example, rewards, expectation_band,
                     surprise_band)
     return art
@@ -117,7 +124,12 @@ def draw_explorer(axes, tick, cumulative_band, example, rewards, expectation_ban
 
 def update_explorer(art, axes, tick, cumulative_band, example, rewards, expectation_band,
                     surprise_band, switch=None):
-    """Move every artist to new data in place (no re-plotting)."""
+    """Move every artist to new data in place (no re-plotting).
+
+    The record's height is fixed at one response per tick, the most anyone can make (as
+    on a cumulative recorder's paper): slopes, the response rates, compare across
+    schedules, and the axes stay put.
+    """
     update_band(art["cum"], tick, *cumulative_band)
     art["example"].set_data(tick, example)
     art["rewards"].set_data(*rewards)
@@ -126,8 +138,9 @@ def update_explorer(art, axes, tick, cumulative_band, example, rewards, expectat
     x = np.nan if switch is None else switch
     for key in ("switch", "switch_e", "switch_s"):
         art[key].set_xdata([x, x])
-    top = float(np.nanmax([np.nanmax(cumulative_band[2]), np.nanmax(example), 1]))
-    axes[0].set_ylim(0, top * 1.05)
+    top = max(len(tick), float(np.nanmax([np.nanmax(cumulative_band[2]), np.nanmax(example),
+                                           1])))
+    axes[0].set_ylim(0, top * 1.03)
     for ax in axes:
         ax.set_xlim(tick[0], tick[-1])
 
@@ -189,6 +202,7 @@ class ScheduleExplorer(Panel):
         self.summary = figure_summary("")
         self.run_model()
         self.art = draw_explorer(self.axes, *self._data())
+        self.live = LiveFigure(self.fig, self.art)
         self._show_param(redraw=False)
         self.update()
         controls = w.VBox([self.kind, self.param_box, self.learner_choice, self.extinction,
@@ -246,7 +260,7 @@ class ScheduleExplorer(Panel):
         self.switch_box.children = [self.switch] if self.extinction.value else []
         self.run_model()
         update_explorer(self.art, self.axes, *self._data(), switch=self.switch_at)
-        self.fig.canvas.draw_idle()
+        self.live.refresh()
         set_summary(self.summary, self.describe())
 
     def describe(self) -> str:
