@@ -358,6 +358,17 @@ def uniform16(rng, shape):
     return u[:n].reshape(shape)
 
 
+def uniform16_rows(rng, rows, width):
+    """Like :func:`uniform16` for shape (rows, width), each row starting on a fresh
+    64-bit output, so the numbers for row *k* do not depend on how the rows are
+    split between calls (a scenario draws its days chunk by chunk).
+    """
+    per = (width + 3) // 4
+    raw = rng.bit_generator.random_raw(rows * per)
+    u = raw.astype("<u8", copy=False).view("<u2").astype(np.uint16, copy=False)
+    return u.reshape(rows, 4 * per)[:, :width]
+
+
 def chance16(u, p, out=None):
     """``True`` with chance ``p`` for each :func:`uniform16` number in ``u``.
 

@@ -19,7 +19,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
-                      check_value, make_rng, uniform16)
+                      check_value, make_rng, uniform16_rows)
 
 __all__ = ["Events", "Partner", "ConsistentPartner", "IntermittentPartner",
            "CyclePartner", "PHASE_NAMES", "PARTNER_CLASSES"]
@@ -28,6 +28,15 @@ __all__ = ["Events", "Partner", "ConsistentPartner", "IntermittentPartner",
 PHASE_NAMES = ("tension building", "incident", "reconciliation", "calm")
 
 _DAYS = Param(int, 1, 100000, default=365, label="Days")
+#: Partners draw their days in blocks of about this many person-days (small
+#: temporaries); each day's numbers come from its own part of the stream.
+_BLOCK_VALUES = 1 << 17
+
+
+def _day_blocks(days, people):
+    """(first day, number of days) of each block, and the largest block."""
+    n = max(1, min(days, _BLOCK_VALUES // people))
+    return [(d0, min(n, days - d0)) for d0 in range(0, days, n)], n
 _PEOPLE = Param(int, 1, 10000000, default=1, label="People")
 
 
@@ -143,9 +152,14 @@ class ConsistentPartner(Partner):
     def _events(self, v, days, people, rng, out=None):
         shape = (days, people)
         w, c = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
-        u = uniform16(rng, (2,) + shape)
-        np.multiply(chance16(u[0], v["p_warmth"]), DTYPE(v["warmth"]), out=w)
-        np.multiply(chance16(u[1], v["p_cruelty"]), DTYPE(v["cruelty"]), out=c)
+        blocks, n = _day_blocks(days, people)
+        cb, wb = np.empty((n, people), bool), np.empty((n, people), bool)
+        pw, pc = v["p_warmth"], v["p_cruelty"]
+        ww, cc = DTYPE(v["warmth"]), DTYPE(v["cruelty"])
+        for d0, k in blocks:            # each day: a row for warmth, one for cruelty
+            u = uniform16_rows(rng, 2 * k, people).reshape(k, 2, people)
+            np.multiply(chance16(u[:, 0], pw, out=wb[:k]), ww, out=w[d0:d0 + k])
+            np.multiply(chance16(u[:, 1], pc, out=cb[:k]), cc, out=c[d0:d0 + k])
         return Events(w.T, c.T, None)
 
 
@@ -211,20 +225,30 @@ class IntermittentPartner(Partner):
         shape = (days, people)
         pw, pc, a = v["p_warmth"], v["p_cruelty"], v["alternation"]
         w, c = out if out is not None else (np.empty(shape, DTYPE), np.empty(shape, DTYPE))
-        u = uniform16(rng, (2,) + shape)          # u[0]: cruelty, u[1]: warmth
-        cruel = chance16(u[0], pc)
         q = a + (1 - a) * pw
         p_other = 0.0 if pc >= 1 else min(1.0, max(0.0, (pw - pc * q) / (1 - pc)))
         # warm if u < q the day after a cruel day, u < p_other otherwise
-        # (boolean algebra: much faster than building the threshold array)
-        warm = chance16(u[1], p_other)
-        after_cruel = chance16(u[1, 1:], q)
-        after_cruel &= cruel[:-1]
-        if round(q * U16_LEVELS) < round(p_other * U16_LEVELS):
-            warm[1:] &= ~cruel[:-1]   # (q >= p_other in theory; keep exact if rounding says no)
-        warm[1:] |= after_cruel
-        np.multiply(cruel, DTYPE(v["cruelty"]), out=c)
-        np.multiply(warm, DTYPE(v["warmth"]), out=w)
+        # (boolean algebra: much faster than building the threshold array;
+        # q >= p_other in theory, but keep it exact if rounding says no)
+        exact = round(q * U16_LEVELS) < round(p_other * U16_LEVELS)
+        blocks, n = _day_blocks(days, people)
+        cb, wb, ab = (np.empty((n, people), bool) for _ in range(3))
+        before = np.zeros(people, bool)             # cruel the day before
+        ww, cc = DTYPE(v["warmth"]), DTYPE(v["cruelty"])
+        for d0, k in blocks:            # each day: a row for cruelty, one for warmth
+            u = uniform16_rows(rng, 2 * k, people).reshape(k, 2, people)
+            cruel = chance16(u[:, 0], pc, out=cb[:k])
+            warm = chance16(u[:, 1], p_other, out=wb[:k])
+            after = chance16(u[:, 1], q, out=ab[:k])
+            after[0] &= before
+            after[1:] &= cruel[:-1]
+            if exact:
+                warm[0] &= ~before
+                warm[1:] &= ~cruel[:-1]
+            warm |= after
+            before[...] = cruel[-1]
+            np.multiply(cruel, cc, out=c[d0:d0 + k])
+            np.multiply(warm, ww, out=w[d0:d0 + k])
         return Events(w.T, c.T, None)
 
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
-                      check_value, make_rng, spread_factors, uniform16)
+                      check_value, make_rng, spread_factors, uniform16_rows)
 from .affect import OpponentProcess, _FeltDays
 from .learners import ChangeDetection, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
@@ -222,28 +222,26 @@ class Scenario(Model):
         # time-major, so the partner draws straight into it (no copies)
         S = np.zeros((2, T, P), DTYPE)
         phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
-        X = np.zeros((T, P), DTYPE)       # x: warmth came (1) or not (0)
-        np.greater_equal(S[0, :T1], DTYPE(HIT_LEVEL), out=X[:T1])
         if v["contacts"]:
             cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
                                                       else 1.0)
             for d in v["contacts"]:
                 S[0, T1 + d - 1] = cw
-                X[T1 + d - 1] = cw >= HIT_LEVEL
         sup = DTYPE(0.4 * v["support"])
         if sup:                           # (warmth received excludes the support)
             W = S[0].copy()
             S[0, T1:] += sup
         else:
             W = S[0]
-        # mood noise innovations: uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
+        # mood noise innovations and reminders: drawn chunk by chunk below, each
+        # from its own stream (so the numbers do not depend on the chunks)
+        noise_rng, rem_rng = rng.spawn(2)
+        # mood noise: innovations uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
         rho = DTYPE(math.exp(-1 / 5))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
-        xi16 = uniform16(rng, (T, P)).view(np.int16)
         xk = DTYPE(noise_scale / U16_LEVELS)
         # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
         # (a Poisson number of them, two on one day counting as one)
-        rem16 = uniform16(rng, (T2, P))
         p_rem = -math.expm1(-v["reminders"] / 7)
         rem_decay = DTYPE(math.exp(-1 / 3))
 
@@ -264,7 +262,7 @@ class Scenario(Model):
         scale = feel.scale
         L = max(1, min(T, CHUNK_VALUES // P))
         D = np.empty((L, 2, P), DTYPE)   # (a - b) / scale per channel
-        REL, CUE, TMP = (np.empty((L, P), DTYPE) for _ in range(3))
+        REL, CUE, TMP, XB = (np.empty((L, P), DTYPE) for _ in range(4))
         ZERO = np.zeros((L, P), DTYPE)
         R = np.zeros(P, DTYPE)
         nu = np.zeros(P, DTYPE)          # AR(1) mood noise
@@ -273,7 +271,9 @@ class Scenario(Model):
         edges = sorted(set(range(0, T, L)) | {T1, T})
         for t0, t1 in zip(edges[:-1], edges[1:]):
             n, after = t1 - t0, t0 >= T1
-            d, rel, tm, zero = D[:n], REL[:n], TMP[:n], ZERO[:n]
+            d, rel, tm, zero, x = D[:n], REL[:n], TMP[:n], ZERO[:n], XB[:n]
+            # x: warmth came (1) or not (0)
+            np.greater_equal(W[t0:t1], DTYPE(HIT_LEVEL), out=x)
             # 1. felt states
             feel.run(S[:, t0:t1], d)
             # 2. the felt reward of warmth: warmth plus relief (the cruelty
@@ -281,24 +281,25 @@ class Scenario(Model):
             np.minimum(d[:, 1], zero, out=rel)
             rel *= -scale
             if not gated:                  # (a gating learner multiplies by x itself)
-                rel *= X[t0:t1]
+                rel *= x
             rel += W[t0:t1]
             # 3. the learner: attachment (pull) and surprise
             cue = None
             if after:
-                cue = mul(chance16(rem16[t0 - T1:t1 - T1], p_rem), DTYPE(2.0), out=CUE[:n])
+                cue = mul(chance16(uniform16_rows(rem_rng, n, P), p_rem), DTYPE(2.0),
+                          out=CUE[:n])
             if fast:
-                learn.days(X[t0:t1], rel, SU[t0:t1], A[t0:t1], cue=cue, cue_decay=rem_decay)
+                learn.days(x, rel, SU[t0:t1], A[t0:t1], cue=cue, cue_decay=rem_decay)
             else:
                 for t in range(t0, t1):
                     if after and has_offset:
                         learn.offset = R
                         R *= rem_decay
                         R += cue[t - t0]
-                    learn.step(X[t], rel[t - t0], surprise=SU[t], pull=A[t])
+                    learn.step(x[t - t0], rel[t - t0], surprise=SU[t], pull=A[t])
             # 4. mood: felt states plus slow AR(1) noise
             m = M[t0:t1]
-            mul(xi16[t0:t1], xk, out=m)
+            mul(uniform16_rows(noise_rng, n, P).view(np.int16), xk, out=m)
             m += xk / 2
             nt = tm[0]
             mul(nu, rho, out=nt)
@@ -315,7 +316,7 @@ class Scenario(Model):
             if after:
                 wd = WD[t0:t1]
                 np.minimum(m, zero, out=wd)
-                sub(DTYPE(1), X[t0:t1], out=tm)
+                sub(DTYPE(1), x, out=tm)
                 tm *= A[t0:t1]
                 if crave != 1:
                     tm *= crave

@@ -317,3 +317,13 @@ def test_scenario_same_numbers_whatever_the_chunk_of_days(monkeypatch, kw):
     chunked = s.run()
     for n in bondlab.OUTPUTS:
         assert np.allclose(whole[n], chunked[n], rtol=1e-6, atol=1e-6), n
+
+
+@pytest.mark.parametrize("partner", [ConsistentPartner(), IntermittentPartner()])
+def test_partner_days_do_not_depend_on_the_drawing_blocks(monkeypatch, partner):
+    import bondlab.partners as pa
+    whole = partner.events(60, 30, 4)
+    monkeypatch.setattr(pa, "_BLOCK_VALUES", 30 * 7)
+    blocks = partner.events(60, 30, 4)
+    assert np.array_equal(whole.warmth, blocks.warmth)
+    assert np.array_equal(whole.cruelty, blocks.cruelty)
