@@ -51,7 +51,8 @@ from widgets.lever_game import LeverGame
 from widgets.plots import heading
 
 __all__ = ["class_experiment", "ParticipantRoom", "FacilitatorDashboard", "SHARED_LINE",
-           "NO_ROOM", "WRONG_CODE", "participant_link", "draw_room", "describe_room"]
+           "NO_ROOM", "WRONG_CODE", "participant_link", "draw_room", "update_room",
+           "describe_room"]
 
 LABELS = {"continuous": "Every check (continuous)", "variable": "Unpredictable (variable)"}
 SHORT = {"continuous": "every-check", "variable": "unpredictable"}
@@ -340,43 +341,64 @@ def predictions(rewards: int, ratio: float) -> dict:
     return _PREDICTIONS[key]
 
 
+FIELDS = ("presses_after_stop", "seconds_to_stop")
+
+
 def draw_room(axes, data: list[dict], predicted: dict) -> dict:
     """Points and medians by schedule, beside the model's median and middle half.
 
     Left: checks after the messages stopped; right: seconds from the last message to
     stopping. Only results where the messages stopped are drawn (the others have no
-    "after"). Returns the artists.
+    "after"). Makes the artists once; :func:`update_room` moves them to new data. Returns
+    the artists.
+
+    >>> from matplotlib.figure import Figure
+    >>> axes = Figure().subplots(1, 2)
+    >>> art = draw_room(axes, [], {"continuous": [10.0], "variable": [40.0]})
+    >>> update_room(art, axes, [{"schedule": "variable", "presses_after_stop": 30,
+    ...                          "seconds_to_stop": 6.0}])
+    >>> art[("variable", "presses_after_stop", "points")].get_ydata().tolist()
+    [30.0]
     """
-    art = {}
-    jitter = np.random.default_rng(0)
-    for ax in axes:
-        ax.clear()
+    art = {"top": [0.0, 0.0]}
     for i, kind in enumerate(room.KINDS):
-        mine = [r for r in data if r["schedule"] == kind and r["seconds_to_stop"] is not None]
-        for ax, field in zip(axes, ("presses_after_stop", "seconds_to_stop")):
-            y = np.array([r[field] for r in mine], float)
-            x = i - 0.12 + jitter.uniform(-0.08, 0.08, len(y))
+        for ax, field in zip(axes, FIELDS):
             art[(kind, field, "points")], = ax.plot(
-                x, y, linestyle="none", marker=("o", "s")[i], markersize=8, alpha=0.8,
-                color=COLORS[i], label="People in this room" if i == 0 else None)
-            if len(y):
-                art[(kind, field, "median")], = ax.plot(
-                    [i - 0.3, i + 0.06], [np.median(y)] * 2, color=OKABE_ITO["black"],
-                    linewidth=3, label="Room\u2019s median" if i == 0 else None)
+                [], [], linestyle="none", marker=("o", "s")[i], markersize=8, alpha=0.8,
+                color=COLORS[i], label=f"People: {SHORT[kind]}")
+            art[(kind, field, "median")], = ax.plot(
+                [i - 0.3, i + 0.06], [np.nan, np.nan], color=OKABE_ITO["black"],
+                linewidth=3, label="Room\u2019s median" if i == 0 else None)
         q25, med, q75 = np.percentile(predicted[kind], [25, 50, 75])
         art[(kind, "model")] = axes[0].errorbar(
             [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
             color=COLORS[2], capsize=6, linestyle="none",
             label="Model: median, middle half" if i == 0 else None)
-    for ax, title, ylabel in zip(axes, ("Checks after messages stopped",
-                                        "Time to stop"),
+        art["top"][0] = max(art["top"][0], float(q75))
+    for ax, title, ylabel in zip(axes, ("Checks after messages stopped", "Time to stop"),
                                  ("Checks", "Seconds after the last message")):
         ax.set_xticks([0, 1], ["Every check\n(continuous)", "Unpredictable\n(variable)"])
         ax.set_xlim(-0.6, 1.6)
-        ax.set_ylim(bottom=0)
         style_axes(ax, title=title, ylabel=ylabel)
         ax.legend(loc="upper left", frameon=False, fontsize=11)
+    update_room(art, axes, data)
     return art
+
+
+def update_room(art: dict, axes, data: list[dict]) -> None:
+    """Move :func:`draw_room`'s points and median lines to ``data`` (in place)."""
+    jitter = np.random.default_rng(0)  # the same spread every refresh: points do not hop
+    for i, kind in enumerate(room.KINDS):
+        mine = [r for r in data if r["schedule"] == kind and r["seconds_to_stop"] is not None]
+        for field in FIELDS:
+            y = np.array([r[field] for r in mine], float)
+            x = i - 0.12 + jitter.uniform(-0.08, 0.08, len(y))
+            art[(kind, field, "points")].set_data(x, y)
+            art[(kind, field, "median")].set_ydata([np.median(y) if len(y) else np.nan] * 2)
+    for j, (ax, field) in enumerate(zip(axes, FIELDS)):
+        values = [r[field] for r in data if r[field] is not None]
+        top = max([art["top"][j]] + values + [1.0])
+        ax.set_ylim(0, top * 1.25)  # room above the points for the legend
 
 
 def describe_room(data: list[dict], predicted: dict, counts: dict) -> str:
@@ -539,6 +561,7 @@ class FacilitatorDashboard(w.VBox):
             f"{qr_image(link)}</div>")
         self.counts = w.HTML()
         self.fig, self.axes = new_figure(1, 2, figsize=(11, 4.6))
+        self.art_code = self._layout_key = None  # drawn and laid out on the first refresh
         self.summary = figure_summary("")
         self.refresh_button = _btn("Refresh", "Read the room's results now", icon="refresh")
         self.auto = w.ToggleButton(value=True, description="Auto-refresh every 5 s",
@@ -589,7 +612,11 @@ class FacilitatorDashboard(w.VBox):
         counts = room.room_counts(self.code, path=self.path)
         predicted = predictions(self.current.rewards, self.current.ratio)
         self.data = data
-        self.art = draw_room(self.axes, data, predicted)
+        if getattr(self, "art_code", None) != self.code:  # a new room: new artists
+            self.art, self.art_code = draw_room(self.axes, data, predicted), self.code
+        else:
+            update_room(self.art, self.axes, data)
+        self._fix_layout()
         self.fig.canvas.draw_idle()
         set_summary(self.summary, describe_room(data, predicted, counts))
         state = ("closed: it takes no more results" if self.current.closed
@@ -610,6 +637,17 @@ class FacilitatorDashboard(w.VBox):
         self.kept.value = _p(f"The results are deleted automatically on {until}, or now with "
                              f"\u201cDelete the data\u201d.")
         self.refreshed = time.time()
+
+    def _fix_layout(self):
+        """Lay the figure out once, then keep it: constrained layout is about half of each
+        render's time, and only the width of the y tick labels can change it."""
+        key = tuple(len(f"{ax.get_ylim()[1]:.0f}") for ax in self.axes)
+        if key == getattr(self, "_layout_key", None):
+            return
+        self.fig.set_layout_engine("constrained")
+        self.fig.draw_without_rendering()
+        self.fig.set_layout_engine("none")
+        self._layout_key = key
 
     # -- auto-refresh (pausable)
     def _schedule(self):
