@@ -40,8 +40,14 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def voila(tmp_path_factory):
-    """The kit's Voila, as `make workshop` runs it, on a free loopback port."""
-    server = VoilaServer(tmp_path_factory.mktemp("voila") / "voila.log").start()
+    """The kit's Voila, as `make workshop` runs it, on a free loopback port.
+
+    Its data directory (the class experiment's database and facilitator key) is a temporary
+    folder: tests never write into the user's own data directory.
+    """
+    data = tmp_path_factory.mktemp("bondlab-data")
+    server = VoilaServer(tmp_path_factory.mktemp("voila") / "voila.log",
+                         extra_env={"BONDLAB_DATA_DIR": str(data)}).start()
     yield server
     server.stop()
 
