@@ -312,14 +312,16 @@ class _FeltDays:
 
         ``D`` (days, channels, people) gets ``(a - b) / scale`` per channel;
         with allostasis, channel 0 also carries ``(sp_0 + sp_1 + ...) / scale``.
+        ``S=None``: no stimulus on any of the ``len(D)`` days.
         """
         al, be, h, t1, sig = self.al, self.be, self.h, self.t1, self.sig
         ca, cb = DTYPE(1) - self.ka, DTYPE(1) - self.kb
         mG, K, kbgmax, rg, ks, rs = self.mG, self.K, self.kbgmax, self.rg, self.ks, self.rs
         mul, sub = np.multiply, np.subtract
-        for t in range(S.shape[1]):
+        for t in range(D.shape[0]):
             al *= ca
-            al += S[:, t]
+            if S is not None:
+                al += S[:, t]
             sub(kbgmax, h, out=t1)         # k_b g_{t-1}
             t1 *= al
             be *= cb

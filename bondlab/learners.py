@@ -532,18 +532,23 @@ class _CDStepper:
         r"""Many steps at once (Scenario): the same equations as :meth:`step`.
 
         ``x``, ``reward``: (days, people) outcomes (0/1) and how good each
-        felt; writes ``surprise`` and ``pull`` (days, people).  ``cue``
-        (optional, (days, people)): reminders; their trace
+        felt; writes ``surprise`` and ``pull`` (days, people).  ``x=None``
+        means no warmth on any of these days (after leaving, between
+        contacts; ``reward`` is then not used).  ``cue`` (optional, (days,
+        people)): reminders; their trace
         :math:`R_t = \rho R_{t-1} + \mathrm{cue}_t` (``offset``, from 0,
         carried from one call to the next) lowers the evidence for a change
         by :math:`R_t` (it is subtracted from
-        :math:`\operatorname{logit}\pi_t`).  A test checks this agrees with
-        :meth:`step`; here a day costs fewer array operations: the counts
-        are updated as one stacked array, the value's denominator is the
-        hit count plus a constant, and no clamp is needed before the
-        exponential (an overflow gives strength 0, as it should).
+        :math:`\operatorname{logit}\pi_t`).
+
+        A test checks this agrees with :meth:`step`; here a day costs fewer
+        array operations: the counts are updated as one stacked array, the
+        value's denominator is the hit count plus a constant, no clamp is
+        needed before the exponential (an overflow gives strength 0, as it
+        should), and days without warmth skip what cannot change (the hit
+        counts, the value).
         """
-        T, P = x.shape
+        T, P = surprise.shape
         w, phat, e, lam, tmp = self.w, self.phat, self.k, self.lam, self.tmp
         st = self._sums                   # [vnum, acnt, ncnt]: one add a day
         inc = np.empty((3, P), DTYPE)
@@ -562,12 +567,16 @@ class _CDStepper:
             fixed = self.offset
         rho = DTYPE(cue_decay)
         mul, sub, div = np.multiply, np.subtract, np.divide
+        quiet = x is None
+        if quiet:                         # the value stays vnum / vden
+            value = div(self.vnum, self.vden)
         with np.errstate(over="ignore"):
             for t in range(T):
-                xt, su = x[t], surprise[t]
-                # prediction before the outcome, and the surprise
+                su = surprise[t]
+                # prediction before the outcome (and the surprise x minus that)
                 mul(winc, phat, out=su)
-                sub(xt, su, out=su)
+                if not quiet:
+                    sub(x[t], su, out=su)
                 # evidence for a change over the current run of misses
                 if self.rate:
                     e += phat
@@ -576,8 +585,9 @@ class _CDStepper:
                     np.negative(lam, out=lam)
                     np.log1p(lam, out=lam)
                     e -= lam
-                sub(one, xt, out=tmp)
-                e *= tmp
+                if not quiet:
+                    sub(one, x[t], out=tmp)
+                    e *= tmp
                 if sens is not None:
                     mul(e, sens, out=lam)
                     lam += L0
@@ -593,7 +603,12 @@ class _CDStepper:
                 np.exp(lam, out=lam)
                 lam += one
                 div(one, lam, out=winc)
-                mul(winc, xt, out=inc[1])
+                if quiet:                 # no hits: only the weight count grows
+                    st[2] += winc
+                    div(st[1], st[2], out=phat)
+                    mul(value, winc, out=pull[t])
+                    continue
+                mul(winc, x[t], out=inc[1])
                 mul(inc[1], reward[t], out=inc[0])
                 st += inc
                 div(st[1], st[2], out=phat)
@@ -604,6 +619,8 @@ class _CDStepper:
                     np.add(st[1], c_den, out=pl)
                     div(st[0], pl, out=pl)
                 pl *= winc
+        if quiet:
+            np.negative(surprise, out=surprise)
         w[...] = winc
         np.add(self.acnt, 0 if c_den is None else c_den, out=self.vden)
 

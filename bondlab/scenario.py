@@ -269,27 +269,36 @@ class Scenario(Model):
         crave = DTYPE(1 - 0.5 * v["support"])
         mul, sub = np.multiply, np.subtract
         edges = sorted(set(range(0, T, L)) | {T1, T})
+        contact_days = [T1 + d - 1 for d in v["contacts"]]
         for t0, t1 in zip(edges[:-1], edges[1:]):
             n, after = t1 - t0, t0 >= T1
             d, rel, tm, zero, x = D[:n], REL[:n], TMP[:n], ZERO[:n], XB[:n]
+            # after leaving, days with no contact bring no warmth: no x, no reward
+            quiet = after and not any(t0 <= c < t1 for c in contact_days)
             # x: warmth came (1) or not (0)
-            np.greater_equal(W[t0:t1], DTYPE(HIT_LEVEL), out=x)
+            if quiet:
+                x = zero
+            else:
+                np.greater_equal(W[t0:t1], DTYPE(HIT_LEVEL), out=x)
             # 1. felt states
-            feel.run(S[:, t0:t1], d)
+            feel.run(None if quiet and not sup else S[:, t0:t1], d)
             # 2. the felt reward of warmth: warmth plus relief (the cruelty
             #    channel's positive after-reaction, max(0, b - a))
-            np.minimum(d[:, 1], zero, out=rel)
-            rel *= -scale
-            if not gated:                  # (a gating learner multiplies by x itself)
-                rel *= x
-            rel += W[t0:t1]
+            if not (quiet and gated):      # (with no warmth a gating learner ignores it)
+                np.minimum(d[:, 1], zero, out=rel)
+                rel *= -scale
+                if not gated:              # (a gating learner multiplies by x itself)
+                    rel *= x
+                if not quiet:
+                    rel += W[t0:t1]
             # 3. the learner: attachment (pull) and surprise
             cue = None
             if after:
                 cue = mul(chance16(uniform16_rows(rem_rng, n, P), p_rem), DTYPE(2.0),
                           out=CUE[:n])
             if fast:
-                learn.days(x, rel, SU[t0:t1], A[t0:t1], cue=cue, cue_decay=rem_decay)
+                learn.days(None if quiet else x, rel, SU[t0:t1], A[t0:t1], cue=cue,
+                           cue_decay=rem_decay)
             else:
                 for t in range(t0, t1):
                     if after and has_offset:
@@ -316,11 +325,14 @@ class Scenario(Model):
             if after:
                 wd = WD[t0:t1]
                 np.minimum(m, zero, out=wd)
-                sub(DTYPE(1), x, out=tm)
-                tm *= A[t0:t1]
+                if quiet:                  # (no warmth: craving on every day)
+                    a = A[t0:t1]
+                else:
+                    a = sub(DTYPE(1), x, out=tm)
+                    a *= A[t0:t1]
                 if crave != 1:
-                    tm *= crave
-                sub(tm, wd, out=wd)
+                    a = mul(a, crave, out=tm)
+                sub(a, wd, out=wd)
 
         arrays = {"warmth": W.T, "cruelty": S[1].T, "attachment": A.T, "mood": M.T,
                   "withdrawal": WD.T, "surprise": SU.T}

@@ -281,8 +281,9 @@ def test_fast_change_detection_matches_step(observation, prior_a, spread):
     fast = cd.begin(P, sens)
     for t0, t1 in ((0, 50), (50, T1)):             # in chunks, as Scenario goes
         fast.days(x[t0:t1], reward[t0:t1], su[t0:t1], pull[t0:t1])
-    for t0, t1 in ((T1, 100), (100, T)):
-        fast.days(x[t0:t1], reward[t0:t1], su[t0:t1], pull[t0:t1], cue=cue[t0 - T1:t1 - T1],
+    for t0, t1 in ((T1, 100), (100, T)):           # (90, 100): no warmth at all
+        xs = None if not x[t0:t1].any() else x[t0:t1]
+        fast.days(xs, reward[t0:t1], su[t0:t1], pull[t0:t1], cue=cue[t0 - T1:t1 - T1],
                   cue_decay=0.7)
     st = cd.begin(P, sens)
     R = np.zeros(P, bondlab.DTYPE)
