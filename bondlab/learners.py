@@ -573,10 +573,8 @@ class _CDStepper:
         with np.errstate(over="ignore"):
             for t in range(T):
                 su = surprise[t]
-                # prediction before the outcome (and the surprise x minus that)
+                # the prediction before the outcome (the surprise, x minus that, below)
                 mul(winc, phat, out=su)
-                if not quiet:
-                    sub(x[t], su, out=su)
                 # evidence for a change over the current run of misses
                 if self.rate:
                     e += phat
@@ -621,6 +619,8 @@ class _CDStepper:
                 pl *= winc
         if quiet:
             np.negative(surprise, out=surprise)
+        else:
+            sub(x, surprise, out=surprise)
         w[...] = winc
         np.add(self.acnt, 0 if c_den is None else c_den, out=self.vden)
 

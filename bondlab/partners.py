@@ -33,6 +33,14 @@ _DAYS = Param(int, 1, 100000, default=365, label="Days")
 _BLOCK_VALUES = 1 << 17
 
 
+def _scaled(flags, level, out):
+    """out = flags * level (a plain copy when level is 1: twice as fast)."""
+    if level == 1:
+        np.copyto(out, flags)
+    else:
+        np.multiply(flags, level, out=out)
+
+
 def _day_blocks(days, people):
     """(first day, number of days) of each block, and the largest block."""
     n = max(1, min(days, _BLOCK_VALUES // people))
@@ -158,8 +166,8 @@ class ConsistentPartner(Partner):
         ww, cc = DTYPE(v["warmth"]), DTYPE(v["cruelty"])
         for d0, k in blocks:            # each day: a row for warmth, one for cruelty
             u = uniform16_rows(rng, 2 * k, people).reshape(k, 2, people)
-            np.multiply(chance16(u[:, 0], pw, out=wb[:k]), ww, out=w[d0:d0 + k])
-            np.multiply(chance16(u[:, 1], pc, out=cb[:k]), cc, out=c[d0:d0 + k])
+            _scaled(chance16(u[:, 0], pw, out=wb[:k]), ww, w[d0:d0 + k])
+            _scaled(chance16(u[:, 1], pc, out=cb[:k]), cc, c[d0:d0 + k])
         return Events(w.T, c.T, None)
 
 
@@ -247,8 +255,8 @@ class IntermittentPartner(Partner):
                 warm[1:] &= ~cruel[:-1]
             warm |= after
             before[...] = cruel[-1]
-            np.multiply(cruel, cc, out=c[d0:d0 + k])
-            np.multiply(warm, ww, out=w[d0:d0 + k])
+            _scaled(cruel, cc, c[d0:d0 + k])
+            _scaled(warm, ww, w[d0:d0 + k])
         return Events(w.T, c.T, None)
 
 
