@@ -364,6 +364,14 @@ def test_forged_dashboard_values_are_refused_with_a_calm_line(db, room_log):
     d.open_button.click()
     assert "no room with that code" in d.status.value and "<img" not in d.status.value
     assert any(m.startswith("refused: rewards") for m in room_log)
+    d.rewards.value = 8
+    d.start_button.click()
+    code = d.code
+    d.keep.max = 10**6
+    d.keep.value = 10**6          # a forged retention far past the allowed range
+    assert "Not changed" in d.status.value
+    assert room.get_room(code).retention_days == room.DEFAULT_RETENTION_DAYS
+    assert any(m.startswith("refused: retention_days") for m in room_log)
 
 
 def test_a_failing_refresh_shows_a_calm_line(db, monkeypatch):
