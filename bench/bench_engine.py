@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bondlab import DTYPE, ChangeDetection, OpponentProcess, Scenario  # noqa: E402
 from bondlab.affect import _FeltDays  # noqa: E402
-from bondlab.scenario import CHUNK_VALUES  # noqa: E402
+from bondlab.scenario import CHUNK_MIN_DAYS, CHUNK_VALUES  # noqa: E402
 
 #: States the scenario carries from day to day, each updated by a recurrence that
 #: feeds back: a, b, g of the opponent process for warmth and for cruelty (6);
@@ -111,7 +111,7 @@ def parts(people, days, repeats):
     from bondlab import IntermittentPartner
     partner = IntermittentPartner()
     sens = np.exp(0.2 * rng.standard_normal(people)).astype(DTYPE)
-    L = max(1, min(days, CHUNK_VALUES // people))
+    L = min(days, max(CHUNK_MIN_DAYS, CHUNK_VALUES // people))
     chunks = [(t0, min(days, t0 + L)) for t0 in range(0, days, L)]
     D = np.empty((L, 2, people), DTYPE)
     S[:, :together] = rng.random((2, together, people)) < 0.3
@@ -182,18 +182,17 @@ def main():
     print(f"model floor: bare RW update of the {MODEL_STATES} states the model carries from "
           f"day to day,\n  storing its {MODEL_OUTPUTS} outputs: {mf * 1e3:.1f} ms = "
           f"{mf / f1:.1f} x the floor ({f1 * 1e3:.1f} ms, same run)")
-    print("scaling with people:")
+    print("scaling with people (CPU ms, median; floor measured alongside):")
     for n, d in ((1_000, T), (10_000, T), (100_000, 180)):
-        m, _ = scenario(n, d, 3 if n < 100_000 else 1)
-        f, _ = floor(n, d, 3 if n < 100_000 else 1)
+        r = interleaved(n, d, 3 if n < 100_000 else 2)["cpu"]
+        m, f = r[0], r[2]
         print(f"  {n:>7,} people x {d} days: {m * 1e3:8.1f} ms  (floor {f * 1e3:6.1f} ms, "
               f"{m / f:4.1f}x; {m / (n * d) * 1e9:5.1f} ns per person-day)")
     print("  (100,000 x 365 is refused: it would need more than the 1 GB limit)")
-    print("scaling with days (10,000 people):")
+    print("scaling with days (10,000 people; CPU ms, median):")
     for d in (90, 365, 730):
-        m, _ = scenario(P, d, 3)
+        m = interleaved(P, d, 3)["cpu"][0]
         print(f"  {d:>4} days: {m * 1e3:8.1f} ms  ({m / d * 1e3:.3f} ms/day)")
-
 
 if __name__ == "__main__":
     main()

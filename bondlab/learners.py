@@ -456,6 +456,9 @@ class _CDStepper:
         self.tmp = np.empty(people, DTYPE)
         self.lam = np.empty(people, DTYPE)
         self.offset = None
+        self._inc = np.empty((3, people), DTYPE)
+        # vden = acnt + (1 - prior_a) always (both grow by w x); None when prior_a = 1
+        self._c_den = DTYPE(1 - v["prior_a"]) if v["prior_a"] != 1 else None
 
     #: The reward only counts on reinforced steps (it is multiplied by x),
     #: so a caller need not zero it on the others.
@@ -551,12 +554,10 @@ class _CDStepper:
         T, P = surprise.shape
         w, phat, e, lam, tmp = self.w, self.phat, self.k, self.lam, self.tmp
         st = self._sums                   # [vnum, acnt, ncnt]: one add a day
-        inc = np.empty((3, P), DTYPE)
+        inc = self._inc
         winc = inc[2]                     # w_t (w_{t-1} until it is updated)
         winc[...] = w
-        c_den = self.vden - self.acnt     # vden = acnt + (1 - prior_a), always
-        if not c_den.any():               # (prior_a = 1, the default: vden = acnt)
-            c_den = None
+        c_den = self._c_den
         one, L0, sens = DTYPE(1), self.L0, self.sens
         R = fixed = None
         if cue is not None:

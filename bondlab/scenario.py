@@ -31,8 +31,11 @@ CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
 #: Factor on a contact's warmth when the person keeps it grey rock.
 GREY_ROCK_FACTOR = 0.1
 #: Values per array in a chunk of days (Scenario.run works through the days in
-#: chunks of about this many person-days, so its working arrays stay in cache).
+#: chunks of about this many person-days, so its working arrays stay in cache),
+#: but at least this many days a chunk (with very many people, the fixed cost of a
+#: chunk outweighs the cache).
 CHUNK_VALUES = 1 << 17
+CHUNK_MIN_DAYS = 16
 
 OUTPUT_HELP = {
     "warmth": "Warmth received that day (0 = none).",
@@ -260,7 +263,7 @@ class Scenario(Model):
         has_offset = hasattr(learn, "offset")
         feel = _FeltDays(v["affect"].validate(), P, 2, sens_feel)
         scale = feel.scale
-        L = max(1, min(T, CHUNK_VALUES // P))
+        L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // P))
         D = np.empty((L, 2, P), DTYPE)   # (a - b) / scale per channel
         REL, CUE, TMP, XB = (np.empty((L, P), DTYPE) for _ in range(4))
         ZERO = np.zeros((L, P), DTYPE)

@@ -315,6 +315,7 @@ def test_scenario_same_numbers_whatever_the_chunk_of_days(monkeypatch, kw):
     s = Scenario(people=40, days_together=25, days_after=30, seed=2, **kw)
     whole = s.run()
     monkeypatch.setattr(sc, "CHUNK_VALUES", 40 * 7)     # chunks of 7 days
+    monkeypatch.setattr(sc, "CHUNK_MIN_DAYS", 1)
     chunked = s.run()
     for n in bondlab.OUTPUTS:
         assert np.allclose(whole[n], chunked[n], rtol=1e-6, atol=1e-6), n
