@@ -298,6 +298,9 @@ def test_start_a_room_link_qr_and_a_dashboard_of_thirty(db, monkeypatch):
         t = room.new_token()
         room.submit(code, t, room.join(code, t), 40 + i, i, 0.5 * i)
     d.refresh_button.click()
+    redraws = d.redraws
+    d.refresh_button.click()  # nothing new: the figure is not rendered again
+    assert d.redraws == redraws
     assert "30 joined, 30 finished" in d.counts.value
     assert "30 joined, 30 finished" in d.summary.value
     drawn = sum(len(a.get_xdata()) for k, a in d.art.items() if k[-1] == "points"

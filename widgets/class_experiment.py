@@ -561,7 +561,7 @@ class FacilitatorDashboard(w.VBox):
             f"{qr_image(link)}</div>")
         self.counts = w.HTML()
         self.fig, self.axes = new_figure(1, 2, figsize=(11, 4.6))
-        self.art_code = self._layout_key = None  # drawn and laid out on the first refresh
+        self.art_code = self._layout_key = self._drawn = None  # drawn on the first refresh
         self.summary = figure_summary("")
         self.refresh_button = _btn("Refresh", "Read the room's results now", icon="refresh")
         self.auto = w.ToggleButton(value=True, description="Auto-refresh every 5 s",
@@ -612,13 +612,17 @@ class FacilitatorDashboard(w.VBox):
         counts = room.room_counts(self.code, path=self.path)
         predicted = predictions(self.current.rewards, self.current.ratio)
         self.data = data
-        if getattr(self, "art_code", None) != self.code:  # a new room: new artists
-            self.art, self.art_code = draw_room(self.axes, data, predicted), self.code
-        else:
-            update_room(self.art, self.axes, data)
-        self._fix_layout()
-        self.fig.canvas.draw_idle()
-        set_summary(self.summary, describe_room(data, predicted, counts))
+        drawn = (self.code, tuple(tuple(r.values()) for r in data), counts["joined"])
+        if drawn != getattr(self, "_drawn", None):  # unchanged: no render, no new image
+            if getattr(self, "art_code", None) != self.code:  # a new room: new artists
+                self.art, self.art_code = draw_room(self.axes, data, predicted), self.code
+            else:
+                update_room(self.art, self.axes, data)
+            self._fix_layout()
+            self.fig.canvas.draw_idle()
+            set_summary(self.summary, describe_room(data, predicted, counts))
+            self._drawn = drawn
+            self.redraws = getattr(self, "redraws", 0) + 1
         state = ("closed: it takes no more results" if self.current.closed
                  else "open: it takes results")
         shown = ("participants can see the totals" if self.current.revealed
