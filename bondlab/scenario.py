@@ -420,7 +420,8 @@ class ScenarioResult:
         """
         if name not in self._arrays:
             raise ValueError(f"Unknown output {name!r}. Outputs: {', '.join(self.names)}.")
-        q25, med, q75 = np.percentile(self._arrays[name], [25, 50, 75], axis=0)
+        # (over the stored day-major array: each day's people are contiguous)
+        q25, med, q75 = np.percentile(self._arrays[name].T, [25, 50, 75], axis=1)
         return med, q25, q75
 
     def _after(self, name):
