@@ -152,7 +152,7 @@ def test_consent_comes_first_and_says_what_is_shared(db):
 
 
 def test_saying_no_plays_and_sends_nothing(db, monkeypatch):
-    code = room.start_room()
+    code = room.start_room(rewards=5)
     page = ce.ParticipantRoom(code=code, seed=1)
 
     def no_network(*a, **k):
@@ -161,6 +161,7 @@ def test_saying_no_plays_and_sends_nothing(db, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", no_network)
     page.no_button.click()
     assert "leaves this page" in page.game.children[1].value
+    assert page.game.rewards == 5, "the same game as the room, only not shared"
     play(page.game, 40)
     assert page.game.finished and page.after.children == ()
     page.yes_button.click()  # a late (or forged) yes after a no changes nothing

@@ -196,9 +196,12 @@ class ParticipantRoom(w.VBox):
         self._play(kind=None, intro=None)
 
     def _play(self, kind, intro):
+        """The game: the room's schedule and result hook when shared (``kind`` given), else
+        the page's own draw and nothing sent; the room's settings whenever there is a room."""
+        settings = getattr(self, "room", None)
         game = LeverGame(seed=self.seed, kind=kind, intro=intro,
-                         rewards=getattr(self, "room", None).rewards if kind else 8,
-                         ratio=getattr(self, "room", None).ratio if kind else 4.0,
+                         rewards=settings.rewards if settings else 8,
+                         ratio=settings.ratio if settings else 4.0,
                          on_finish=self.finished if kind else None)
         self.game = game
         self.game_box.children = [game]
