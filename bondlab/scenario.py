@@ -35,7 +35,7 @@ GREY_ROCK_FACTOR = 0.1
 #: but at least this many days a chunk (with very many people, the fixed cost of a
 #: chunk outweighs the cache).
 CHUNK_VALUES = 1 << 17
-CHUNK_MIN_DAYS = 16
+CHUNK_MIN_DAYS = 4
 
 OUTPUT_HELP = {
     "warmth": "Warmth received that day (0 = none).",
