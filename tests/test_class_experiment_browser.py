@@ -16,6 +16,7 @@ import sqlite3
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from kit_browser import PageWatch, VoilaServer, wait_ready
 
@@ -150,11 +151,12 @@ def test_a_room_of_three_in_separate_browsers(chromium, room_server):
         fac.wait_for_function(
             "() => /3 joined, 3 finished/.test(document.querySelector("
             "'.bondlab-room-dashboard .bondlab-figure-summary').innerText)", timeout=30_000)
-        assert "3 joined, 3 finished" in counts.inner_text()
+        expect(counts).to_contain_text("3 joined, 3 finished")  # its own widget message
         summary = fac.inner_text(".bondlab-room-dashboard .bondlab-figure-summary")
         assert "the model: about" in summary
 
         # Export CSV: the download is made in the browser and matches what was played.
+        expect(fac.locator("a.bondlab-export")).to_contain_text("3 rows")
         with fac.expect_download() as download:
             fac.locator("a.bondlab-export").click()
         assert download.value.suggested_filename == "results.csv"
