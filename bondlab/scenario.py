@@ -220,7 +220,7 @@ class Scenario(Model):
         sens_learn = spread_factors(rng, P, v["spread"])
         sens_feel = spread_factors(rng, P, v["spread"])
 
-        # --- all random events, drawn before the time loop ---------------
+        # --- random events ------------------------------------------------
         # stimulus S[0] = warmth (+ support), S[1] = cruelty; each channel
         # time-major, so the partner draws straight into it (no copies)
         S = np.zeros((2, T, P), DTYPE)
@@ -287,7 +287,7 @@ class Scenario(Model):
             feel.run(None if quiet and not sup else S[:, t0:t1], d)
             # 2. the felt reward of warmth: warmth plus relief (the cruelty
             #    channel's positive after-reaction, max(0, b - a))
-            if not (quiet and gated):      # (with no warmth a gating learner ignores it)
+            if not (quiet and gated and fast):   # (with no warmth, days() ignores it)
                 np.minimum(d[:, 1], zero, out=rel)
                 rel *= -scale
                 if not gated:              # (a gating learner multiplies by x itself)
