@@ -2,9 +2,10 @@
 
 Two measurements (goal: under 1 s for a refresh with 30 rows):
 
-1. **Kernel**: ``FacilitatorDashboard.refresh()`` on a room of 30 results (read the rows,
-   counts and room; redraw both panels; summary; CSV link) plus a full Agg render of the
-   figure (what ipympl sends to the page), in this process.
+1. **Kernel**: ``FacilitatorDashboard.refresh()`` on a room of 30 results, one more stored
+   before each round (read the rows, counts and room; move the points and medians; summary;
+   CSV link) plus a full Agg render of the figure (what ipympl sends to the page), in this
+   process.
 2. **Browser**: the kit's Voila (own data directory), the facilitator's page in headless
    Chromium, unlocked and showing a room of 30; auto-refresh paused. Each round one more
    result is stored (as a participant's kernel would), then Refresh is clicked; the time
@@ -55,7 +56,8 @@ def kernel_side(rounds):
     d.open_field.value = code
     d.open_button.click()          # first refresh, model prediction computed and cached
     refresh, render = [], []
-    for _ in range(rounds):
+    for i in range(rounds):
+        _fill(room, code, 1, start=30 + i)  # one new result each round: a real redraw
         t0 = time.perf_counter()
         d.refresh()
         t1 = time.perf_counter()
@@ -63,8 +65,8 @@ def kernel_side(rounds):
         t2 = time.perf_counter()
         refresh.append((t1 - t0) * 1000)
         render.append((t2 - t0) * 1000)
-    assert "30 joined, 30 finished" in d.summary.value
-    print("Kernel, room of 30 results:")
+    assert f"{30 + rounds} joined, {30 + rounds} finished" in d.summary.value
+    print(f"Kernel, room of 30-{30 + rounds} results (one new result before each refresh):")
     _stats("refresh() (read + redraw + summary + CSV)", refresh)
     _stats("refresh() + full figure render", render)
 
