@@ -30,12 +30,14 @@ HIT_LEVEL = 0.25
 CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
 #: Factor on a contact's warmth when the person keeps it grey rock.
 GREY_ROCK_FACTOR = 0.1
-#: Values per array in a chunk of days (Scenario.run works through the days in
-#: chunks of about this many person-days, so its working arrays stay in cache),
-#: but at least this many days a chunk (with very many people, the fixed cost of a
-#: chunk outweighs the cache).
+#: Scenario.run works through the days in chunks of about this many person-days
+#: (per group of people, below), so its working arrays stay in cache, but at least
+#: this many days a chunk (the fixed cost of a chunk must stay small).
 CHUNK_VALUES = 1 << 17
 CHUNK_MIN_DAYS = 4
+#: People per group (Scenario.run goes through the people in groups of at most
+#: this many, so that each group's states stay in cache).
+GROUP_PEOPLE = 16384
 
 OUTPUT_HELP = {
     "warmth": "Warmth received that day (0 = none).",
@@ -252,21 +254,26 @@ class Scenario(Model):
         A, M, SU = (np.empty((T, P), DTYPE) for _ in range(3))
         WD = np.zeros((T, P), DTYPE)      # (zero while together)
 
-        # The days go by in chunks small enough to stay in cache.  Within a
-        # chunk each part runs over all its days in turn: the opponent process
-        # does not depend on the learner, and the learner's state depends on
-        # the felt reward only through the attachment it reports.  Outputs that
-        # are functions of the states are computed a whole chunk at a time.
-        learn = v["learner"].begin(P, sens_learn)
-        gated = getattr(learn, "gates_reward", False)
-        fast = hasattr(learn, "days")
-        has_offset = hasattr(learn, "offset")
-        feel = _FeltDays(v["affect"].validate(), P, 2, sens_feel)
-        scale = feel.scale
-        L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // P))
-        D = np.empty((L, 2, P), DTYPE)   # (a - b) / scale per channel
-        REL, CUE, TMP, XB = (np.empty((L, P), DTYPE) for _ in range(4))
-        ZERO = np.zeros((L, P), DTYPE)
+        # The days go by in chunks, and the people in groups, small enough for
+        # the working arrays to stay in cache.  For each chunk and group, each
+        # part runs over all the chunk's days in turn: the opponent process does
+        # not depend on the learner, and the learner's state depends on the felt
+        # reward only through the attachment it reports.  Outputs that are
+        # functions of the states are computed a whole chunk at a time.
+        groups = [slice(g0, min(P, g0 + GROUP_PEOPLE)) for g0 in range(0, P, GROUP_PEOPLE)]
+        Pg = groups[0].stop - groups[0].start
+        feels, learns = [], []
+        for g in groups:
+            feels.append(_FeltDays(v["affect"].validate(), g.stop - g.start, 2,
+                                   sens_feel[g]))
+            learns.append(v["learner"].begin(g.stop - g.start, sens_learn[g]))
+        gated = getattr(learns[0], "gates_reward", False)
+        fast = hasattr(learns[0], "days")
+        has_offset = hasattr(learns[0], "offset")
+        L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // Pg))
+        D = np.empty((L, 2, Pg), DTYPE)  # (a - b) / scale per channel
+        REL, CUE, TMP, XB = (np.empty((L, Pg), DTYPE) for _ in range(4))
+        ZERO = np.zeros((L, Pg), DTYPE)
         R = np.zeros(P, DTYPE)
         nu = np.zeros(P, DTYPE)          # AR(1) mood noise
         crave = DTYPE(1 - 0.5 * v["support"])
@@ -275,67 +282,73 @@ class Scenario(Model):
         contact_days = [T1 + d - 1 for d in v["contacts"]]
         for t0, t1 in zip(edges[:-1], edges[1:]):
             n, after = t1 - t0, t0 >= T1
-            d, rel, tm, zero, x = D[:n], REL[:n], TMP[:n], ZERO[:n], XB[:n]
             # after leaving, days with no contact bring no warmth: no x, no reward
             quiet = after and not any(t0 <= c < t1 for c in contact_days)
-            # x: warmth came (1) or not (0)
-            if quiet:
-                x = zero
-            else:
-                np.greater_equal(W[t0:t1], DTYPE(HIT_LEVEL), out=x)
-            # 1. felt states
-            feel.run(None if quiet and not sup else S[:, t0:t1], d)
-            # 2. the felt reward of warmth: warmth plus relief (the cruelty
-            #    channel's positive after-reaction, max(0, b - a))
-            if not (quiet and gated and fast):   # (with no warmth, days() ignores it)
-                np.minimum(d[:, 1], zero, out=rel)
-                rel *= -scale
-                if not gated:              # (a gating learner multiplies by x itself)
-                    rel *= x
-                if not quiet:
-                    rel += W[t0:t1]
-            # 3. the learner: attachment (pull) and surprise
-            cue = None
-            if after:
-                cue = mul(chance16(uniform16_rows(rem_rng, n, P), p_rem), DTYPE(2.0),
-                          out=CUE[:n])
-            if fast:
-                learn.days(None if quiet else x, rel, SU[t0:t1], A[t0:t1], cue=cue,
-                           cue_decay=rem_decay)
-            else:
-                for t in range(t0, t1):
-                    if after and has_offset:
-                        learn.offset = R
-                        R *= rem_decay
-                        R += cue[t - t0]
-                    learn.step(x[t - t0], rel[t - t0], surprise=SU[t], pull=A[t])
-            # 4. mood: felt states plus slow AR(1) noise
-            m = M[t0:t1]
-            mul(uniform16_rows(noise_rng, n, P).view(np.int16), xk, out=m)
-            m += xk / 2
-            nt = tm[0]
-            mul(nu, rho, out=nt)
-            m[0] += nt
-            for j in range(1, n):
-                mul(m[j - 1], rho, out=nt)
-                m[j] += nt
-            nu[...] = m[n - 1]
-            sub(d[:, 0], d[:, 1], out=tm)
-            tm *= scale
-            m += tm
-            # 5. withdrawal (after leaving): negative mood + craving on days without
-            #    warmth
-            if after:
-                wd = WD[t0:t1]
-                np.minimum(m, zero, out=wd)
-                if quiet:                  # (no warmth: craving on every day)
-                    a = A[t0:t1]
+            xi16 = uniform16_rows(noise_rng, n, P).view(np.int16)
+            rem16 = uniform16_rows(rem_rng, n, P) if after else None
+            for g, feel, learn in zip(groups, feels, learns):
+                k = g.stop - g.start
+                d, rel, tm, zero, x = D[:n, :, :k], REL[:n, :k], TMP[:n, :k], ZERO[:n, :k], \
+                    XB[:n, :k]
+                scale = feel.scale
+                # x: warmth came (1) or not (0)
+                if quiet:
+                    x = zero
                 else:
-                    a = sub(DTYPE(1), x, out=tm)
-                    a *= A[t0:t1]
-                if crave != 1:
-                    a = mul(a, crave, out=tm)
-                sub(a, wd, out=wd)
+                    np.greater_equal(W[t0:t1, g], DTYPE(HIT_LEVEL), out=x)
+                # 1. felt states
+                feel.run(None if quiet and not sup else S[:, t0:t1, g], d)
+                # 2. the felt reward of warmth: warmth plus relief (the cruelty
+                #    channel's positive after-reaction, max(0, b - a))
+                if not (quiet and gated and fast):   # (with no warmth, days() ignores it)
+                    np.minimum(d[:, 1], zero, out=rel)
+                    rel *= -scale
+                    if not gated:          # (a gating learner multiplies by x itself)
+                        rel *= x
+                    if not quiet:
+                        rel += W[t0:t1, g]
+                # 3. the learner: attachment (pull) and surprise
+                cue = None
+                if after:
+                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(2.0), out=CUE[:n, :k])
+                if fast:
+                    learn.days(None if quiet else x, rel, SU[t0:t1, g], A[t0:t1, g], cue=cue,
+                               cue_decay=rem_decay)
+                else:
+                    Rg = R[g]
+                    for t in range(t0, t1):
+                        if after and has_offset:
+                            learn.offset = Rg
+                            Rg *= rem_decay
+                            Rg += cue[t - t0]
+                        learn.step(x[t - t0], rel[t - t0], surprise=SU[t, g], pull=A[t, g])
+                # 4. mood: felt states plus slow AR(1) noise
+                m = M[t0:t1, g]
+                mul(xi16[:, g], xk, out=m)
+                m += xk / 2
+                nt, nug = tm[0], nu[g]
+                mul(nug, rho, out=nt)
+                m[0] += nt
+                for j in range(1, n):
+                    mul(m[j - 1], rho, out=nt)
+                    m[j] += nt
+                nug[...] = m[n - 1]
+                sub(d[:, 0], d[:, 1], out=tm)
+                tm *= scale
+                m += tm
+                # 5. withdrawal (after leaving): negative mood + craving on days
+                #    without warmth
+                if after:
+                    wd = WD[t0:t1, g]
+                    np.minimum(m, zero, out=wd)
+                    if quiet:              # (no warmth: craving on every day)
+                        a = A[t0:t1, g]
+                    else:
+                        a = sub(DTYPE(1), x, out=tm)
+                        a *= A[t0:t1, g]
+                    if crave != 1:
+                        a = mul(a, crave, out=tm)
+                    sub(a, wd, out=wd)
 
         arrays = {"warmth": W.T, "cruelty": S[1].T, "attachment": A.T, "mood": M.T,
                   "withdrawal": WD.T, "surprise": SU.T}

@@ -310,15 +310,19 @@ def test_uniform16_is_the_raw_stream_least_significant_bits_first():
 
 @pytest.mark.parametrize("kw", [{}, {"learner": RescorlaWagner(), "support": 0.5,
                                      "contacts": [3, 9]}])
-def test_scenario_same_numbers_whatever_the_chunk_of_days(monkeypatch, kw):
+def test_scenario_same_numbers_whatever_the_chunks_of_days_and_groups_of_people(
+        monkeypatch, kw):
     import bondlab.scenario as sc
     s = Scenario(people=40, days_together=25, days_after=30, seed=2, **kw)
     whole = s.run()
     monkeypatch.setattr(sc, "CHUNK_VALUES", 40 * 7)     # chunks of 7 days
     monkeypatch.setattr(sc, "CHUNK_MIN_DAYS", 1)
     chunked = s.run()
+    monkeypatch.setattr(sc, "GROUP_PEOPLE", 15)         # groups of 15, 15 and 10
+    grouped = s.run()
     for n in bondlab.OUTPUTS:
         assert np.allclose(whole[n], chunked[n], rtol=1e-6, atol=1e-6), n
+        assert np.allclose(whole[n], grouped[n], rtol=1e-6, atol=1e-6), n
 
 
 @pytest.mark.parametrize("partner", [ConsistentPartner(), IntermittentPartner()])
