@@ -240,7 +240,7 @@ class Scenario(Model):
             W = S[0]
         # mood noise innovations and reminders: drawn chunk by chunk below, each
         # from its own stream (so the numbers do not depend on the chunks)
-        noise_rng, rem_rng = rng.spawn(2)
+        noise_rng, rem_rng = (make_rng(int(k)) for k in rng.integers(0, 2**63, size=2))
         # mood noise: innovations uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
         rho = DTYPE(math.exp(-1 / 5))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
