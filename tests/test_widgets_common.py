@@ -203,6 +203,7 @@ def test_live_figure_draws_the_frame_once_and_the_data_every_time(monkeypatch):
     live.refresh()
     assert frames == [1] and len(sent) == 1 and fig.canvas._current_image_mode == "full"
     line.set_ydata([2, 1, 2])
+    live._last_sent -= live.full_within  # not a quick succession: a diff is sent
     live.refresh()
     assert frames == [1] and len(sent) == 2  # same frame, new data
     assert fig.canvas._current_image_mode == "diff"
@@ -217,6 +218,8 @@ def test_live_figure_draws_the_frame_once_and_the_data_every_time(monkeypatch):
     ax.set_ylim(-0.5, 3)  # the frame changed: drawn again
     live.refresh()
     assert frames == [1, 1]
+    live.refresh()  # right after another: sent whole (a dropped diff cannot linger)
+    assert fig.canvas._current_image_mode == "full" and len(sent) == 4
     assert line.get_visible() and not line.get_animated()
 
 

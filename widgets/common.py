@@ -471,11 +471,17 @@ class LiveFigure:
     >>> line.set_ydata([1, 0]); live.refresh()
     """
 
+    #: Images sent closer together than this (seconds) go whole, not as a diff: the
+    #: browser drops an image that a newer one overtakes before it has loaded, and a
+    #: diff drawn over a dropped diff would leave stale pixels (playing, quick typing).
+    full_within = 0.3
+
     def __init__(self, fig, artists=()):
         self.fig = fig
         self.artists: list = []
         self._background = None
         self._key = None
+        self._last_sent = float("-inf")
         self.add(artists)
 
     def add(self, artists) -> None:
@@ -560,6 +566,7 @@ class LiveFigure:
         (level 1: ~30 % quicker to encode here, ~25 % larger; it stays on the local
         network)."""
         import io
+        import time
 
         import numpy as np
         from PIL import Image
@@ -568,7 +575,10 @@ class LiveFigure:
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
         buff = pixels.view(np.uint32).squeeze(2)
         last = canvas._last_buff
-        if (canvas._force_full or buff.shape != last.shape
+        now = time.monotonic()
+        rapid = now - self._last_sent < self.full_within
+        self._last_sent = now
+        if (canvas._force_full or rapid or buff.shape != last.shape
                 or (pixels[:, :, 3] != 255).any()):
             canvas.set_image_mode("full")
             output = buff
