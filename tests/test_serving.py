@@ -109,3 +109,22 @@ def test_with_the_fix_legacy_frames_pass_and_v1_frames_read_as_before(voila_read
     assert read(v1)["msg_type"] == "comm_msg"
     # Voila still drops execute_input for v1 clients (browsers): the header is still read
     assert read(_frames("execute_input")[1])["msg_type"] == "execute_input"
+
+
+# -- the first page after start-up: the start page's kernel first ------------------------
+
+def test_start_page_first_wraps_voilas_kernel_manager_factory(monkeypatch):
+    import voila.app
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    original = voila.app.voila_kernel_manager_factory
+    monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", original)  # restored after
+    assert bondlab.serving.start_page_first() is True
+    assert bondlab.serving.start_page_first() is True  # applying it twice wraps once
+    factory = voila.app.voila_kernel_manager_factory
+    assert factory is not original and factory.__wrapped__ is original
+    plain = factory(AsyncMappingKernelManager, False, 1)  # no preheating: Voila's own class
+    assert plain.__name__ == "NormalKernelManager" and not hasattr(plain, "_fill_one_by_one")
+    preheating = factory(AsyncMappingKernelManager, True, 1)
+    assert preheating.__name__ == "VoilaKernelManager" and hasattr(preheating, "_fill_one_by_one")
+    assert issubclass(preheating, AsyncMappingKernelManager)

@@ -7,7 +7,7 @@ import logging
 import os
 
 from bondlab.help import shell_resources
-from bondlab.serving import fix_binary_frames, fix_lost_wakeup
+from bondlab.serving import fix_binary_frames, fix_lost_wakeup, start_page_first
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -37,6 +37,9 @@ c.VoilaExecutor.cell_error_instruction = (
 # One ready kernel per page, so the first page appears fast.
 c.VoilaConfiguration.preheat_kernel = True
 c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
+# ... and the start page's kernel first: Voila would start every page's pooled kernel at
+# the same moment, and the facilitator's first click would wait for all of them.
+start_page_first("00_start.ipynb")
 
 # The room's experiment (class_experiment.ipynb): the facilitator key, made once in the data
 # directory (or read from BONDLAB_FACILITATOR_KEY_FILE) and printed for whoever started the
