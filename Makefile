@@ -43,8 +43,11 @@ bench: install-test
 	$(BIN)/python bench/bench_engine.py
 	@if [ -f bench/bench_widgets.py ]; then $(BIN)/python bench/bench_widgets.py; fi
 
+# The room benchmark (about 40 minutes on 2 cores: start-up, 20 bursts of 30, sliders for
+# rooms of 10/20/30, a day of 200 visits). Fewer: make bench-room ROOM_ARGS="--bursts 5".
+ROOM_ARGS ?=
 bench-room: install-test
-	$(BIN)/python bench/bench_room.py
+	$(BIN)/python bench/bench_room.py $(ROOM_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
