@@ -70,6 +70,9 @@ def page(chromium, voila):
     context = chromium.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
+    # A page streams while its kernel runs; on a loaded 2-core machine the first one after
+    # start-up can take longer than 30 s to finish loading (wait_ready allows 90 s).
+    page.set_default_navigation_timeout(90_000)
     page.watch = PageWatch(page, voila.url)
     yield page
     context.close()

@@ -70,6 +70,9 @@ class VoilaServer:
 
     def start(self, timeout: float = 90) -> "VoilaServer":
         env = dict(os.environ, **self.extra_env)
+        # The class experiment's database and facilitator key stay beside the log, never in
+        # the home folder of whoever runs the tests.
+        env.setdefault("BONDLAB_DATA_DIR", str(self.log_path.parent / "bondlab-data"))
         for var, folder in (("JUPYTER_PATH", "share"), ("JUPYTER_CONFIG_PATH", "etc")):
             env[var] = os.pathsep.join(filter(None, [str(ROOT / folder / "jupyter"), env.get(var)]))
         self.log = open(self.log_path, "w")

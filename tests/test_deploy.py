@@ -58,7 +58,8 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
     """What Binder and a hub run: jupyter server + the Voila extension + etc/jupyter settings."""
     port = free_port()
     env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
-               JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"))
+               JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
+               BONDLAB_DATA_DIR=str(tmp_path / "data"))
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", f"--port={port}",
