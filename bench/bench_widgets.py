@@ -45,7 +45,7 @@ COMPONENTS = {
 # person, whose days can be identical for two settings while the group's differ): then the
 # summary's change marks the update done, once no new picture has come for SAME_MS after it.
 ARM_JS = """(sel) => {
-  const SAME_MS = 1000;
+  const SAME_MS = 5000;
   const canvas = document.querySelector(sel + ' canvas');
   const summary = document.querySelector(sel + ' .bondlab-figure-summary');
   const ctx = canvas.getContext('2d');
