@@ -1,9 +1,11 @@
-"""Every step of every module, by keyboard only, in the three modes (Tab to Next, Enter)."""
+"""Every step of every module, by keyboard only, in the three modes (Tab to Next, Enter),
+with axe-core (serious and critical violations) on every step it shows."""
 from __future__ import annotations
 
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from bondlab.content import load_module, module_ids
@@ -20,6 +22,16 @@ ON_NEXT = ("() => { const el = document.activeElement;"
 
 def _progress(page) -> str:
     return page.locator(PROGRESS).inner_text().strip()
+
+
+def _serious_violations(page) -> list[str]:
+    """axe-core on the page as it is now: serious and critical rule ids, with the targets."""
+    out = []
+    for v in Axe().run(page).response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            targets = [" ".join(map(str, n.get("target", []))) for n in v["nodes"][:3]]
+            out.append(f"{v['id']} at {targets}")
+    return out
 
 
 def _tab_to_next(page, limit=80):
@@ -39,9 +51,13 @@ def test_click_through_by_keyboard(page, voila, module_id, mode):
     page.goto(voila.page_url(f"{module_id}.ipynb", query))
     wait_ready(page)
     assert _progress(page) == f"Step 1 of {n}"
+    violations = {}
     for k in range(1, n + 1):
         step = page.locator(".bondlab-step-content").first
         expect(step.locator("h2").first).to_have_text(module.steps[k - 1].title)
+        found = _serious_violations(page)
+        if found:
+            violations[f"step {k}"] = found
         mark = MODE_MARK[mode]
         if mark and (mode != "lecture" or module.steps[k - 1].lecture):
             assert mark in step.inner_text(), f"step {k}: no {mode} notes"
@@ -56,6 +72,7 @@ def test_click_through_by_keyboard(page, voila, module_id, mode):
             f"'Step {k + 1} of {n}'", timeout=10_000)
     body = page.inner_text("body")
     assert "Traceback" not in body
+    assert violations == {}, f"axe-core, serious or critical: {violations}"
     assert page.watch.problems() == []
     assert page.watch.outside_requests == []
 
