@@ -7,7 +7,8 @@ Starts the kit's Voila (as `make workshop` does) and drives it as a room would, 
    it while the notebook runs: the "Executing N of M" hang showed here), then the kernel
    websocket (kernel_info). Time to interactive (TTI), pages per second, kernel memory,
    pages stuck or failed.
-2. **slider** -- for each size in ``--slider-rooms``: that many participants open a module
+2. **slider** -- for each size in ``--slider-rooms`` (1 is a baseline: the same outside load,
+   nobody else in the room): that many participants open a module
    step with a figure and each moves a slider every ``--slider-period`` seconds for
    ``--slider-seconds``; ``--browsers`` of them are real headless Chromium pages (key press
    on the slider, figure pixels change), the rest protocol-level clients. Slider-to-figure
@@ -30,7 +31,7 @@ Prints pages per second, TTI percentiles, memory per participant, slider p50/p95
 left, and the largest room this machine holds within the goals (every page interactive,
 slider p95 < 500 ms, memory). Loopback only; every wait is bounded.
 
-    python bench/bench_room.py [--bursts 20] [--room 30] [--slider-rooms 10,20,30]
+    python bench/bench_room.py [--bursts 20] [--room 30] [--slider-rooms 1,10,20,30]
                                [--browsers 3] [--day-opens 200] [--phases bursts,slider,day]
 """
 from __future__ import annotations
@@ -341,8 +342,10 @@ ARM_JS = """() => {
 }"""
 
 
-async def browser_participant(browser, server, notebook, step, seconds, period, offset, out, lost):
-    """A real Chromium page: open the step, then press ArrowRight/ArrowLeft on its slider."""
+async def browser_participant(browser, server, notebook, step, seconds, period, ready, go,
+                              out, lost):
+    """A real Chromium page: open the step, say it is ready, wait for the room's start,
+    then press ArrowRight/ArrowLeft on its slider every `period` s for `seconds`."""
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
     page = await context.new_page()
     try:
@@ -350,9 +353,10 @@ async def browser_participant(browser, server, notebook, step, seconds, period, 
         await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
         await page.wait_for_selector(".bondlab-figure canvas", timeout=120_000)
         await page.focus(".bondlab-panel .noUi-handle")
-        yield_ready = time.perf_counter()
-        await asyncio.sleep(offset)
-        end = yield_ready + offset + seconds
+        ready.set()
+        await go.wait()
+        await asyncio.sleep(random.uniform(0, period))
+        end = time.perf_counter() + seconds
         i = 0
         while time.perf_counter() < end:
             await page.evaluate(ARM_JS)
@@ -366,6 +370,7 @@ async def browser_participant(browser, server, notebook, step, seconds, period, 
                 lost.append(notebook)
             await asyncio.sleep(period)
     finally:
+        ready.set()
         await context.close()
 
 
@@ -374,18 +379,27 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
     xsrf = await xsrf_cookie(server)
     n_proto = n - browsers
     spots = [FIGURE_STEPS[i % len(FIGURE_STEPS)] for i in range(n)]
+    proto, lost, by_page = [], [], {}
+    browser_lat, browser_lost = [], []
+    go = asyncio.Event()  # everyone starts moving together, once every page is ready
+    tasks, readies = [], []
+    if browsers and browser is not None:  # the Chromium pages open with everyone else
+        for i in range(browsers):
+            nb, step = spots[n_proto + i]
+            readies.append(asyncio.Event())
+            tasks.append(asyncio.ensure_future(browser_participant(
+                browser, server, nb, step, seconds, period, readies[-1], go, browser_lat, browser_lost)))
     people = [Participant(server, nb, xsrf, f"step={step}") for nb, step in spots[:n_proto]]
     t0 = time.perf_counter()
     opened = await asyncio.gather(*(p.open() for p in people), return_exceptions=True)
     failed = [repr(r)[:120] for r in opened if not isinstance(r, float)]
     people = [p for p, r in zip(people, opened) if isinstance(r, float)]
     sliders = await asyncio.gather(*(p.attach_widgets() for p in people), return_exceptions=True)
-    print(f"  {len(people)}/{n_proto} protocol clients ready in {time.perf_counter() - t0:.0f} s"
-          + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
-    proto, lost, by_page = [], [], {}
-    browser_lat, browser_lost = [], []
+    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in readies)), 600)
+    print(f"  {len(people)}/{n_proto} protocol clients and {len(readies)} Chromium pages ready in "
+          f"{time.perf_counter() - t0:.0f} s" + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
 
-    async def wiggle(p: Participant, found, offset):
+    async def wiggle(p: Participant, found):
         if isinstance(found, Exception) or not found:
             lost.append(f"{p.notebook}: no slider/figure ({found!r:.80})")
             return
@@ -393,7 +407,8 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
         low, high, step = state["min"], state["max"], state.get("step") or 1
         values = [state["value"], min(high, state["value"] + step) if state["value"] + step <= high
                   else max(low, state["value"] - step)]
-        await asyncio.sleep(offset)
+        await go.wait()
+        await asyncio.sleep(random.uniform(0, period))
         end = time.perf_counter() + seconds
         i = 1
         while time.perf_counter() < end:
@@ -406,28 +421,32 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
                 by_page.setdefault(p.notebook, []).append(latency)
             await asyncio.sleep(max(0.0, period - (latency or 0)))
 
-    tasks = [wiggle(p, s, random.uniform(0, period)) for p, s in zip(people, sliders)]
-    if browsers and browser is not None:
-        for i in range(browsers):
-            nb, step = spots[n_proto + i]
-            tasks.append(browser_participant(browser, server, nb, step, seconds, period,
-                                             random.uniform(0, period), browser_lat, browser_lost))
-    t1 = time.perf_counter()
+    tasks += [wiggle(p, s) for p, s in zip(people, sliders)]
+
+    def server_cpu():  # the kernels of this room and the server; not the Chromium pages
+        return sum(cpu_seconds(pid) for pid in kernel_pids(server.connection_dir).values()) \
+            + cpu_seconds(server.proc.pid)
+
+    t1, cpu0 = time.perf_counter(), server_cpu()
+    go.set()
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    cpu = server_cpu() - cpu0
     for r in results:
         if isinstance(r, Exception):
             lost.append(f"participant failed: {r!r:.120}")
     wall = time.perf_counter() - t1
     await asyncio.gather(*(p.leave() for p in people), return_exceptions=True)
     return {"n": n, "proto": proto, "browser": browser_lat, "lost": lost + browser_lost,
-            "by_page": by_page, "wall": wall, "open_failed": failed}
+            "by_page": by_page, "wall": wall, "open_failed": failed,
+            "cpu_per_move": cpu / max(1, len(proto) + len(browser_lat))}
 
 
 def report_slider(r):
     both = r["proto"] + r["browser"]
     line = (f"slider to figure, {r['n']} participants moving a slider every few seconds: "
             f"n={len(both)}, p50 {1000 * pct(both, 50):.0f} ms, p95 {1000 * pct(both, 95):.0f} ms, "
-            f"max {1000 * max(both, default=float('nan')):.0f} ms, no figure: {len(r['lost'])}")
+            f"max {1000 * max(both, default=float('nan')):.0f} ms, no figure: {len(r['lost'])}; "
+            f"server CPU per move {1000 * r['cpu_per_move']:.0f} ms")
     parts = [line]
     if r["browser"]:
         parts.append(f"    Chromium pages: n={len(r['browser'])}, p50 {1000 * pct(r['browser'], 50):.0f} ms, "
@@ -449,9 +468,10 @@ async def slider_phase(server, rooms, browsers, seconds, period):
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         for n in rooms:
-            print(f"\nslider phase: {n} participants ({min(browsers, n)} in Chromium), "
+            k = min(browsers, n - 1)  # a room of 1 is the baseline: one protocol client
+            print(f"\nslider phase: {n} participants ({k} in Chromium), "
                   f"{seconds:g} s, a move every {period:g} s each, load {os.getloadavg()[0]:.1f}", flush=True)
-            r = await slider_room(server, n, min(browsers, n), seconds, period, browser)
+            r = await slider_room(server, n, k, seconds, period, browser)
             print(report_slider(r), flush=True)
             results.append(r)
             await asyncio.sleep(5)
@@ -565,7 +585,8 @@ def main(argv=None):
                     help="with more than 1, start the server that many times for the first page")
     ap.add_argument("--bursts", type=int, default=20)
     ap.add_argument("--room", type=int, default=30)
-    ap.add_argument("--slider-rooms", default="10,20,30", help="room sizes for the slider phase")
+    ap.add_argument("--slider-rooms", default="1,10,20,30",
+                    help="room sizes for the slider phase (1: a baseline under the same outside load)")
     ap.add_argument("--browsers", type=int, default=3, help="real Chromium pages among them")
     ap.add_argument("--slider-seconds", type=float, default=60)
     ap.add_argument("--slider-period", type=float, default=3.0, help="seconds between one participant's moves")
@@ -663,6 +684,14 @@ def print_summary(args, summary):
         print(f"memory alone would hold about {by_memory} participants ({mem_available_mb() / 1024:.1f} GB "
               f"available now, {per_participant:.0f} MB each)")
     if tried:
+        # What the CPUs could serve with nobody else on the machine: a room of N moving a
+        # slider every `period` s needs N / period moves per second; keep the CPUs half busy
+        # (queueing delays grow fast beyond that).
+        per_move = statistics.median(r["cpu_per_move"] for r in summary["slider"])
+        by_cpu = int(0.5 * os.cpu_count() * args.slider_period / per_move) if per_move > 0 else 0
+        print(f"server CPU per slider move (kernel + Voila, median over rooms): {1000 * per_move:.0f} ms; "
+              f"with the CPUs half busy and nothing else running, {os.cpu_count()} cores serve about "
+              f"{by_cpu} participants moving a slider every {args.slider_period:g} s")
         largest = max(fits) if fits else 0
         stuck = summary.get("bursts") and sum(r[2] for r in summary["bursts"][0])
         note = " (pages stuck in the bursts!)" if stuck else ""
