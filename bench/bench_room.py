@@ -343,7 +343,7 @@ ARM_JS = """() => {
 
 
 async def browser_participant(browser, server, notebook, step, seconds, period, ready, go,
-                              out, lost):
+                              out, lost, kernels):
     """A real Chromium page: open the step, say it is ready, wait for the room's start,
     then press ArrowRight/ArrowLeft on its slider every `period` s for `seconds`."""
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
@@ -353,6 +353,8 @@ async def browser_participant(browser, server, notebook, step, seconds, period, 
         await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
         await page.wait_for_selector(".bondlab-figure canvas", timeout=120_000)
         await page.focus(".bondlab-panel .noUi-handle")
+        kernels.append(await page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
         ready.set()
         await go.wait()
         await asyncio.sleep(random.uniform(0, period))
@@ -382,13 +384,14 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
     proto, lost, by_page = [], [], {}
     browser_lat, browser_lost = [], []
     go = asyncio.Event()  # everyone starts moving together, once every page is ready
-    tasks, readies = [], []
+    tasks, readies, browser_kernels = [], [], []
     if browsers and browser is not None:  # the Chromium pages open with everyone else
         for i in range(browsers):
             nb, step = spots[n_proto + i]
             readies.append(asyncio.Event())
             tasks.append(asyncio.ensure_future(browser_participant(
-                browser, server, nb, step, seconds, period, readies[-1], go, browser_lat, browser_lost)))
+                browser, server, nb, step, seconds, period, readies[-1], go, browser_lat, browser_lost,
+                browser_kernels)))
     people = [Participant(server, nb, xsrf, f"step={step}") for nb, step in spots[:n_proto]]
     t0 = time.perf_counter()
     opened = await asyncio.gather(*(p.open() for p in people), return_exceptions=True)
@@ -423,8 +426,11 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
 
     tasks += [wiggle(p, s) for p, s in zip(people, sliders)]
 
-    def server_cpu():  # the kernels of this room and the server; not the Chromium pages
-        return sum(cpu_seconds(pid) for pid in kernel_pids(server.connection_dir).values()) \
+    room_kernels = {p.kernel for p in people} | set(browser_kernels)
+
+    def server_cpu():  # this room's kernels and Voila; not the browsers, not the pool filling
+        pids = kernel_pids(server.connection_dir)
+        return sum(cpu_seconds(pid) for kid, pid in pids.items() if kid in room_kernels) \
             + cpu_seconds(server.proc.pid)
 
     t1, cpu0 = time.perf_counter(), server_cpu()
