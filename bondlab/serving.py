@@ -120,9 +120,9 @@ def start_page_first(notebook: str = "00_start.ipynb") -> bool:
     configuration, in ``Voila.start``) so the preheating kernel manager defers the pools
     its constructor would start all at once: the start page's pool starts at once, the
     others wait until its notebook has run as far as it can before a request (it waits for
-    the page's query string), then start one notebook at a time in the same way. Without preheating, or when ``notebook`` is not
-    among the served pages, Voila's own behaviour is kept. Idempotent; False if this Voila
-    has no such factory.
+    the page's query string), then start one notebook at a time in the same way. Without
+    preheating, or when ``notebook`` is not among the served pages, Voila's own behaviour
+    is kept. Idempotent; False if this Voila has no such factory.
     """
     try:
         import voila.app
