@@ -20,6 +20,8 @@ IntermittentPartner(p_warmth=0.2)
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 from pathlib import Path
@@ -60,8 +62,26 @@ def _display(path):
 
 
 def _read(kind):
+    """``(shown name, entries)`` of one preset file: a fresh copy of the cached parse.
+
+    The parse is cached per file and revalidated by its modification time,
+    size and inode, so a slider move does not re-read the JSON; the copy
+    keeps callers from changing the cache.
+    """
     path = data_dir() / "presets" / f"{kind}.json"
     shown = _display(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise PresetError(f"{shown}: file not found (set BONDLAB_DATA to the data "
+                          "directory).") from None
+    entries = _parse(str(path), kind, shown, (st.st_mtime_ns, st.st_size, st.st_ino))
+    return shown, copy.deepcopy(entries)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(path, kind, shown, stamp):
+    # ``stamp`` (mtime, size, inode) is only part of the cache key: a changed file misses.
     try:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
@@ -72,7 +92,7 @@ def _read(kind):
         raise PresetError(f"{shown}: not valid JSON (line {e.lineno}: {e.msg}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):
         raise PresetError(f"{shown}: expected an object with a {kind!r} object inside.")
-    return shown, doc[kind]
+    return doc[kind]
 
 
 def _entry(kind, name):

@@ -244,6 +244,26 @@ def test_preset_error_default_path_and_bad_json(tmp_path, monkeypatch):
     assert presets.data_dir().name == "data"
 
 
+def test_preset_cache_returns_equal_copies_and_sees_a_changed_file(tmp_path, monkeypatch):
+    data = presets.data_dir()
+    doc = json.loads((data / "presets" / "partners.json").read_text())
+    monkeypatch.setenv("BONDLAB_DATA", str(_write(tmp_path, "partners", doc)))
+    shown, first = presets._read("partners")
+    first["intermittent"]["params"]["p_warmth"] = "mutated"   # a caller changes its copy
+    first.clear()
+    _, again = presets._read("partners")
+    assert again == doc["partners"]                            # the cache is untouched
+    assert presets._parse.cache_info().hits >= 1               # ... and was used
+    doc["partners"]["intermittent"]["params"]["p_warmth"] = 0.123
+    doc["partners"]["extra"] = {"kind": "consistent"}
+    (tmp_path / "presets" / "partners.json").write_text(json.dumps(doc))
+    assert presets.load_partner("intermittent").p_warmth == 0.123
+    assert "extra" in presets.list_presets("partners")
+    (tmp_path / "presets" / "partners.json").write_text("{not json")
+    with pytest.raises(ValueError, match="partners.json: not valid JSON"):
+        presets.load_partner("intermittent")
+
+
 # --- the fast paths agree with the step-by-step equations ------------------------
 
 @pytest.mark.parametrize("allostasis", [0.0, 0.3])
