@@ -531,13 +531,20 @@ def _jsonable(d):
     return out
 
 
-def contact_cost(scenario, after_days=30, threshold=0.25):
+def contact_cost(scenario, after_days=30, threshold=0.25, base=None):
     """What one contact after ``after_days`` days of no contact costs.
 
     Runs the scenario twice with the same seed (so both share every random
     event): without contacts, and with a single contact on day
     ``after_days`` after leaving (of the scenario's ``contact_kind``, grey
     rock or not).
+
+    Parameters
+    ----------
+    base : ScenarioResult, optional
+        The run without contacts, if the caller already has it (saves one of
+        the two runs).  It must come from this scenario with ``contacts=()``:
+        the same parameters, seed included; otherwise ``ValueError``.
 
     Returns
     -------
@@ -559,7 +566,17 @@ def contact_cost(scenario, after_days=30, threshold=0.25):
     v = scenario.validate()
     n = check_value("contact_cost", "after_days",
                     Param(int, 1, v["days_after"], default=30, label="after"), after_days)
-    base = scenario.clone(contacts=()).run()
+    if base is None:
+        base = scenario.clone(contacts=()).run()
+    else:
+        want = scenario.clone(contacts=()).validate()
+        got = base.params if isinstance(base, ScenarioResult) else None
+        if got != want:
+            why = (f"a {type(base).__name__}" if got is None else "a result that differs in "
+                   + ", ".join(k for k in want if got.get(k) != want[k]))
+            raise ValueError("The 'base' argument of contact_cost must be the result of this "
+                             "scenario run without contacts (scenario.clone(contacts=())"
+                             f".run(): same parameters and seed). Got {why}.")
     with_ = scenario.clone(contacts=(n,)).run()
     T1 = v["days_together"]
     pb, pw = base._after("attachment"), with_._after("attachment")

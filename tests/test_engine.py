@@ -353,3 +353,19 @@ def test_partner_days_do_not_depend_on_the_drawing_blocks(monkeypatch, partner):
     blocks = partner.events(60, 30, 4)
     assert np.array_equal(whole.warmth, blocks.warmth)
     assert np.array_equal(whole.cruelty, blocks.cruelty)
+
+
+def test_contact_cost_reuses_a_matching_base_run_and_refuses_another():
+    scn = Scenario(people=30, days_together=40, days_after=50, seed=3)
+    plain = bondlab.contact_cost(scn, after_days=20)
+    base = scn.clone(contacts=()).run()
+    assert bondlab.contact_cost(scn, after_days=20, base=base) == plain
+    with_contacts = scn.clone(contacts=(10, 20))          # base ignores the contacts
+    assert bondlab.contact_cost(with_contacts, after_days=20, base=base) == \
+        bondlab.contact_cost(with_contacts, after_days=20)
+    for wrong in (scn.clone(seed=4).run(), scn.clone(contacts=(5,)).run(),
+                  scn.clone(people=31, contacts=()).run()):
+        with pytest.raises(ValueError, match="'base' argument of contact_cost"):
+            bondlab.contact_cost(scn, after_days=20, base=wrong)
+    with pytest.raises(ValueError, match="'base'.*Got a dict"):
+        bondlab.contact_cost(scn, after_days=20, base={})

@@ -161,7 +161,8 @@ class LeavingSimulator(Panel):
         self.results = {name: self._run(s) for name, s in self.scenarios.items()}
         self.summaries = {name: r.summary() for name, r in self.results.items()}
         self.cost = bondlab.contact_cost(self.scenarios["no contact"],
-                                         after_days=self.every.value)
+                                         after_days=self.every.value,
+                                         base=self.results["no contact"])
 
     def _data(self, name):
         r, T1 = self.results[name], self.days_together
