@@ -162,7 +162,11 @@ def test_debounce_leading_and_trailing_edge():
         f(4)  # quiet again: at once
         assert calls == [1, 3, 4]
 
-    asyncio.run(burst())
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this thread, and asyncio.run() refuses to start inside one.
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, burst()).result(timeout=30)
 
 
 def _attached(fig, monkeypatch):
