@@ -39,9 +39,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-__all__ = ["fix_lost_wakeup", "fix_binary_frames", "start_page_first", "V1_PROTOCOL"]
+__all__ = ["fix_lost_wakeup", "fix_binary_frames", "start_page_first", "V1_PROTOCOL",
+           "READING_PAGES"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+#: Pages a facilitator or lecturer reads alone, never opened by a whole room at once: they
+#: get no preheated kernel (etc/jupyter/voila.py), which saves ~100 MB each all day.
+READING_PAGES = ("facilitator_guide.ipynb", "references.ipynb", "gallery.ipynb")
 
 log = logging.getLogger("bondlab.serving")
 

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bondlab.serving import READING_PAGES
 from kit_browser import ROOT, VoilaServer, notebook_pages, wait_ready
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -99,16 +100,23 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
     assert not lost, f"slider moves whose figure never came (None): {lost}"
     assert not result["closed"], result["closed"]
 
-    # everyone left: no kernels but the preheated pool (at most one per page and pool slot)
-    pool = len(notebook_pages()) * int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
+    # everyone left: no kernels but the preheated pool (at most one per page and pool slot;
+    # the reading pages get none)
+    preheated = [nb for nb in notebook_pages() if nb not in READING_PAGES]
+    pool = len(preheated) * int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
     deadline = time.monotonic() + 30
     while len(kernel_pids(room_server.connection_dir)) > pool and time.monotonic() < deadline:
         time.sleep(0.5)
     kernels = len(kernel_pids(room_server.connection_dir))
     assert kernels <= pool, f"{kernels} kernels after everyone left; the pool is {pool}"
 
-    # the start page's kernel was preheated first (bondlab.serving.start_page_first)
+    # the start page's kernel was preheated first (bondlab.serving.start_page_first), then
+    # every page a room opens, and no reading page
+    deadline = time.monotonic() + 120
+    while "Preheated:" not in room_server.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(1)
     filled = re.findall(r"Kernel pool of (\S+) is filled", room_server.log_path.read_text())
     assert filled and filled[0] == "00_start.ipynb", filled
+    assert set(filled) == set(preheated), f"pools filled: {filled}; expected {preheated}"
     print(f"small room: {len(spots) + 1} pages, {MOVES} moves each, "
           f"{time.monotonic() - t0:.0f} s, {kernels} kernels left (pool {pool})")

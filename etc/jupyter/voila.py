@@ -7,7 +7,7 @@ import logging
 import os
 
 from bondlab.help import shell_resources
-from bondlab.serving import fix_binary_frames, fix_lost_wakeup, start_page_first
+from bondlab.serving import READING_PAGES, fix_binary_frames, fix_lost_wakeup, start_page_first
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -40,6 +40,9 @@ c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE",
 # ... and the start page's kernel first: Voila would start every page's pooled kernel at
 # the same moment, and the facilitator's first click would wait for all of them.
 start_page_first("00_start.ipynb")
+# Pages nobody opens as a room (the guide, the references, the lecturer's gallery) start
+# their kernel when opened: an idle pooled kernel holds ~100 MB for the whole day.
+c.VoilaKernelManager.preheat_denylist = list(READING_PAGES)
 
 # The room's experiment (class_experiment.ipynb): the facilitator key, made once in the data
 # directory (or read from BONDLAB_FACILITATOR_KEY_FILE) and printed for whoever started the
