@@ -356,7 +356,7 @@ def _fig_leaving(new_figure):
     for name, label, ls, colour in runs:
         r = presets.load_scenario(name, people=_PEOPLE, seed=_SEED).run()
         after = r.day >= 0
-        med, q25, q75 = (b[after] for b in r.band("withdrawal"))
+        med, q25, q75 = r.band("withdrawal", after_leaving=True)
         medians[label] = med
         if name == "intermittent":
             example = r.withdrawal[0, after]

@@ -418,12 +418,21 @@ class ScenarioResult:
     def __getitem__(self, name):
         return self._arrays[name]
 
-    def band(self, name):
+    def band(self, name, after_leaving=False):
         """Median and quartiles over people for each day.
+
+        Parameters
+        ----------
+        name : str
+            One of the outputs (``names``).
+        after_leaving : bool
+            Only the days after leaving (a third of the work for a year together
+            and half a year apart).
 
         Returns
         -------
-        (median, q25, q75) : three numpy arrays of shape (days,)
+        (median, q25, q75) : three numpy arrays of shape (days,), or
+        (days_after,) with ``after_leaving``
 
         Examples
         --------
@@ -434,7 +443,8 @@ class ScenarioResult:
         if name not in self._arrays:
             raise ValueError(f"Unknown output {name!r}. Outputs: {', '.join(self.names)}.")
         # (over the stored day-major array: each day's people are contiguous)
-        q25, med, q75 = np.percentile(self._arrays[name].T, [25, 50, 75], axis=1)
+        days = self._after(name) if after_leaving else self._arrays[name].T
+        q25, med, q75 = np.percentile(days, [25, 50, 75], axis=1)
         return med, q25, q75
 
     def _after(self, name):

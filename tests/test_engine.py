@@ -181,6 +181,9 @@ def test_result_band_and_summary():
     r = Scenario(people=80, days_together=30, days_after=40, seed=1).run()
     med, q25, q75 = r.band("attachment")
     assert med.shape == (70,) and np.all(q25 <= med + 1e-6) and np.all(med <= q75 + 1e-6)
+    after = r.band("withdrawal", after_leaving=True)
+    whole = r.band("withdrawal")
+    assert all(a.shape == (40,) and np.array_equal(a, b[30:]) for a, b in zip(after, whole))
     s = r.summary()
     for k in ("total_warmth", "persistence_days", "peak_withdrawal", "days_to_recover"):
         assert k in s

@@ -73,6 +73,10 @@ def update_strategy(ax, art, day, band, example, contacts, title):
     ax.set_xlim(day[0], day[-1])
 
 
+def _key(scenario):
+    return repr(sorted((k, repr(v)) for k, v in scenario.get_params().items()))
+
+
 class LeavingSimulator(Panel):
     """After leaving: no contact, grey rock, occasional contact, support from others.
 
@@ -147,29 +151,38 @@ class LeavingSimulator(Panel):
             "support from others": bondlab.Scenario(**base, support=self.support.value),
         }
 
-    def _run(self, scenario):
-        key = repr(sorted((k, repr(v)) for k, v in scenario.get_params().items()))
+    def _cached(self, key, compute):
+        """A small cache of runs: a slider changes one or two of the four strategies."""
         if key not in self._cache:
-            if len(self._cache) > 24:
+            if len(self._cache) > 32:
                 self._cache.clear()
-            self._cache[key] = scenario.run()
+            self._cache[key] = compute()
         return self._cache[key]
 
+    def _run(self, scenario):
+        """(result, withdrawal band after leaving, summary) of one strategy."""
+        def compute():
+            r = scenario.run()
+            return r, r.band("withdrawal", after_leaving=True), r.summary()
+        return self._cached(_key(scenario), compute)
+
     def run_model(self):
-        """Run the four strategies (unchanged ones come from a small cache) and the cost."""
+        """Run the four strategies and the cost; unchanged ones come from the cache."""
         self.scenarios = self._scenarios()
-        self.results = {name: self._run(s) for name, s in self.scenarios.items()}
-        self.summaries = {name: r.summary() for name, r in self.results.items()}
-        self.cost = bondlab.contact_cost(self.scenarios["no contact"],
-                                         after_days=self.every.value,
-                                         base=self.results["no contact"])
+        runs = {name: self._run(s) for name, s in self.scenarios.items()}
+        self.results = {name: run[0] for name, run in runs.items()}
+        self.bands = {name: run[1] for name, run in runs.items()}
+        self.summaries = {name: run[2] for name, run in runs.items()}
+        alone = self.scenarios["no contact"]
+        self.cost = self._cached(
+            ("cost", _key(alone), self.every.value),
+            lambda: bondlab.contact_cost(alone, after_days=self.every.value,
+                                         base=self.results["no contact"]))
 
     def _data(self, name):
         r, T1 = self.results[name], self.days_together
         day = np.arange(1, self.days_after + 1)
-        med, q25, q75 = r.band("withdrawal")
-        band = (med[T1:], q25[T1:], q75[T1:])
-        return day, band, r.withdrawal[0, T1:], list(self.scenarios[name].contacts)
+        return day, self.bands[name], r.withdrawal[0, T1:], list(self.scenarios[name].contacts)
 
     # -- view
     def update(self, run=True):
