@@ -99,6 +99,8 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
     lost = [(spots[i][0], m) for i, m in enumerate(result["moves"]) if None in m]
     assert not lost, f"slider moves whose figure never came (None): {lost}"
     assert not result["closed"], result["closed"]
+    # no cell's output was dropped for coming late (a page with the shell and nothing else)
+    assert "Timeout waiting for IOPub output" not in room_server.log_path.read_text()
 
     # everyone left: no kernels but the preheated pool (at most one per page and pool slot;
     # the reading pages get none)

@@ -128,3 +128,57 @@ def test_start_page_first_wraps_voilas_kernel_manager_factory(monkeypatch):
     preheating = factory(AsyncMappingKernelManager, True, 1)
     assert preheating.__name__ == "VoilaKernelManager" and hasattr(preheating, "_fill_one_by_one")
     assert issubclass(preheating, AsyncMappingKernelManager)
+
+
+# --------------------------------------------------------------------------- late outputs
+# Under load a cell's output can reach Voila seconds after the cell's reply. nbclient waits
+# `iopub_timeout` for it (default 4 s), then drops it: a page with the shell and no content.
+LATE_OUTPUT = r'''
+import asyncio, json, logging, sys
+import nbformat
+from jupyter_client.channels import AsyncZMQSocketChannel
+from traitlets.config.loader import PyFileConfigLoader
+from voila.execute import VoilaExecutor
+
+config = PyFileConfigLoader("voila.py", path=sys.argv[1]).load_config()  # the kit's settings
+if sys.argv[2] == "nbclient-default":
+    del config.VoilaExecutor["iopub_timeout"]
+read = AsyncZMQSocketChannel.get_msg
+
+async def get_msg_late(self, *args, **kwargs):   # a busy server: the output arrives 6 s late
+    msg = await read(self, *args, **kwargs)
+    if msg["header"]["msg_type"] == "stream":
+        await asyncio.sleep(6)
+    return msg
+
+AsyncZMQSocketChannel.get_msg = get_msg_late
+logging.basicConfig(level=logging.WARNING)       # nbclient's warnings, on stderr
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('the page content')")])
+VoilaExecutor(nb, config=config, kernel_name="python3").execute(nb, {})
+print(json.dumps(nb.cells[0].outputs))
+'''
+
+
+def _late_output(tmp_path, which):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from kit_browser import ROOT
+
+    env = dict(os.environ, BONDLAB_DATA_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", LATE_OUTPUT, str(ROOT / "etc" / "jupyter"), which],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+def test_nbclient_alone_drops_an_output_that_comes_late(tmp_path):
+    outputs, log = _late_output(tmp_path, "nbclient-default")
+    assert outputs == [] and "Timeout waiting for IOPub output" in log
+
+
+def test_the_kit_keeps_an_output_that_comes_late(tmp_path):
+    outputs, log = _late_output(tmp_path, "kit")
+    assert [o.get("text") for o in outputs] == ["the page content\n"], log[-2000:]

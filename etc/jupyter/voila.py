@@ -29,6 +29,13 @@ def log_cell_error(cell, cell_index, execute_reply, **_):
 c.VoilaExecutor.on_cell_error = log_cell_error
 # A failing cell does not stop the cells after it.
 c.VoilaExecutor.allow_errors = True
+# A cell's output can reach Voila well after the cell's reply when a room opens the link at
+# once on 2 cores (load 15: 25 cells in one burst took more than 4 s). nbclient waits only
+# `iopub_timeout` (default 4 s) for it, then logs "Timeout waiting for IOPub output" and
+# drops it: the participant got the page's shell and nothing else. The output does come;
+# wait for it (tests/test_serving.py). nbclient still stops within a second if the kernel
+# dies.
+c.VoilaExecutor.iopub_timeout = 120
 c.VoilaExecutor.cell_error_instruction = (
     "This part of the page could not be shown. The rest of the page still works; "
     "you can reload the page, or carry on without it."
