@@ -15,7 +15,7 @@ pattern of the first measurements) and ``fresh`` (ArrowRight only: every press a
 value not shown before, so no cache of earlier runs or frames can answer it). Both are
 honest; ``--pattern both`` runs one after the other on the same page.
 
-    .venv/bin/python bench/bench_widgets.py [--presses 20] [--pattern alternate|fresh|both]
+    .venv/bin/python bench/bench_widgets.py [--presses 20] [--pattern alternate|fresh|both] [--split]
 """
 from __future__ import annotations
 
@@ -78,6 +78,31 @@ ARM_JS = """(sel) => {
 }"""
 
 
+# With --split: note when the page sends on a websocket and when a large frame arrives (a
+# figure image; v1 kernel messages are all binary, the others are small), to split each
+# latency into key -> message sent, sent -> image back, image -> new pixels on screen.
+SPLIT_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__ws = {sent: [], images: []};
+  class Watched extends Native {
+    send(data) { window.__ws.sent.push(performance.now()); return super.send(data); }
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const size = e.data.byteLength || e.data.size || e.data.length || 0;
+        if (size > 4096) window.__ws.images.push(performance.now());
+      });
+    }
+  }
+  window.WebSocket = Watched;
+})();"""
+SPLIT_READ = """() => {
+  const b = window.__bench, w = window.__ws, first = (xs) => xs.find((t) => t >= b.t0);
+  const sent = first(w.sent), image = first(w.images);
+  return [sent - b.t0, image - sent, b.t0 + b.dt - image];
+}"""
+
+
 def _tree_cpu_seconds(root_pid):
     """CPU seconds used so far by a process and all its descendants (Linux /proc)."""
     import os
@@ -127,7 +152,7 @@ def percentile(values, q):
 TIMEOUT_MS = 20_000
 
 
-def measure(page, selector, presses, pattern="alternate", verbose=False):
+def measure(page, selector, presses, pattern="alternate", verbose=False, split=None):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.focus(f"{selector} .noUi-handle")
@@ -150,11 +175,16 @@ def measure(page, selector, presses, pattern="alternate", verbose=False):
             print(f"  {selector} {key}: no new picture within {TIMEOUT_MS} ms "
                   f"(slider reads {readout!r}, focus in component: {focus})", flush=True)
             dt = float(TIMEOUT_MS)
+        parts = page.evaluate(SPLIT_READ) if split is not None and dt < TIMEOUT_MS else None
         if verbose:
-            print(f"  {selector} {key}: {dt:.0f} ms", flush=True)
+            print(f"  {selector} {key}: {dt:.0f} ms" + (
+                " (key->sent {:.0f}, sent->image {:.0f}, image->screen {:.0f})".format(*parts)
+                if parts and None not in parts else ""), flush=True)
         page.wait_for_timeout(150)  # let the component settle (figure + summary)
         if i:  # the first press warms up the path
             out.append(dt)
+            if parts and None not in parts:
+                split.append(parts)
     return out
 
 
@@ -166,6 +196,9 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="store_true", help="print every press")
     parser.add_argument("--only", action="append", choices=list(COMPONENTS),
                         help="measure only this component (repeatable)")
+    parser.add_argument("--split", action="store_true",
+                        help="also split each latency: key -> sent, sent -> image back "
+                             "(kernel and server), image -> new pixels (browser)")
     args = parser.parse_args(argv)
     patterns = ["alternate", "fresh"] if args.pattern == "both" else [args.pattern]
     from playwright.sync_api import sync_playwright
@@ -178,6 +211,8 @@ def main(argv=None):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.set_default_timeout(60_000)
+            if args.split:
+                page.add_init_script(SPLIT_JS)
             page.goto(server.page_url("gallery.ipynb"), wait_until="commit", timeout=180_000)
             wait_ready(page, 180_000)
             settle(server)
@@ -186,9 +221,16 @@ def main(argv=None):
                     if args.only and name not in args.only:
                         continue
                     page.locator(sel).scroll_into_view_if_needed()
-                    times = measure(page, sel, args.presses, pattern, args.verbose)
+                    split = [] if args.split else None
+                    times = measure(page, sel, args.presses, pattern, args.verbose, split)
                     rows.append((name, pattern, statistics.median(times),
                                  percentile(times, 0.95), len(times)))
+                    if split:
+                        print(f"  {name} {pattern}: medians of key -> sent "
+                              f"{statistics.median(p[0] for p in split):.0f} ms, sent -> image "
+                              f"{statistics.median(p[1] for p in split):.0f} ms, image -> screen "
+                              f"{statistics.median(p[2] for p in split):.0f} ms "
+                              f"({len(split)} presses)", flush=True)
             browser.close()
     finally:
         server.stop()
