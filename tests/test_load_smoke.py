@@ -2,7 +2,7 @@
 
 Six participants open figure pages at the same moment -- one real Chromium page and five
 protocol-level clients that talk to the kernel websocket as the page does (one of them on
-the older websocket protocol, which froze the whole server before bondlab/serving.py's
+the older websocket protocol, which froze the whole server before widgets/serving.py's
 ``fix_binary_frames``) -- every page must become interactive, every slider move must bring
 its new figure, and once everyone has left the server must hold no more kernels than the
 preheated pool. The full room (bursts of 30, slider latency, a day of visits) is
@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bondlab.serving import READING_PAGES
+from widgets.serving import READING_PAGES
 from kit_browser import ROOT, VoilaServer, notebook_pages, wait_ready
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -112,7 +112,7 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
     kernels = len(kernel_pids(room_server.connection_dir))
     assert kernels <= pool, f"{kernels} kernels after everyone left; the pool is {pool}"
 
-    # the start page's kernel was preheated first (bondlab.serving.start_page_first), then
+    # the start page's kernel was preheated first (widgets.serving.start_page_first), then
     # every page a room opens, and no reading page
     deadline = time.monotonic() + 120
     while "Preheated:" not in room_server.log_path.read_text() and time.monotonic() < deadline:

@@ -7,7 +7,7 @@ import logging
 import os
 
 from bondlab.help import shell_resources
-from bondlab.serving import READING_PAGES, fix_binary_frames, fix_lost_wakeup, start_page_first
+from widgets.serving import READING_PAGES, fix_binary_frames, fix_lost_wakeup, start_page_first
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -63,12 +63,12 @@ except Exception as error:  # noqa: BLE001 -- the workshop runs without the expe
     logging.getLogger("bondlab.room").error("no facilitator key: %s", error)
 
 # Pages stuck on "Executing N of M" when many open at once: two causes, two fixes
-# (see bondlab/serving.py). A lost wake-up in Voila's kernel client, re-armed here;
+# (see widgets/serving.py). A lost wake-up in Voila's kernel client, re-armed here;
 # kernel port collisions over TCP, gone with IPC transport (Unix sockets).
 fix_lost_wakeup()
 c.KernelManager.transport = "ipc"
 # The whole server freezing when one client uses the older kernel-websocket protocol
-# (Voila reads its figure frames as protocol v1; see bondlab/serving.py).
+# (Voila reads its figure frames as protocol v1; see widgets/serving.py).
 fix_binary_frames()
 
 # A day-long workshop must not collect kernels of closed pages (voila #1458):

@@ -1,7 +1,8 @@
-"""Two fixes for a Voila server that stops answering (used by etc/jupyter/voila.py).
+"""How the kit's Voila server serves a room (used by etc/jupyter/voila.py): fixes for a
+server that stops answering, and the order in which pages' kernels are made ready.
 
-Not part of the simulation engine: nothing here is imported by ``import bondlab``, and
-zmq / jupyter_client / voila are imported only inside the two functions.
+Server-side only: no component imports this module, and zmq / jupyter_client / voila are
+imported only inside the functions.
 
 :func:`fix_lost_wakeup` -- pages that hang on "Executing N of M". The hang (jupyter_client
 PR #1059, nbclient #312, voila #1428, all open): while a cell runs, nbclient mirrors
