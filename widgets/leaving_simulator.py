@@ -154,7 +154,7 @@ class LeavingSimulator(Panel):
     def _cached(self, key, compute):
         """A small cache of runs: a slider changes one or two of the four strategies."""
         if key not in self._cache:
-            if len(self._cache) > 32:
+            if len(self._cache) > 24:  # (each run holds ~2.6 MB)
                 self._cache.clear()
             self._cache[key] = compute()
         return self._cache[key]
