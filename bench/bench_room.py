@@ -56,8 +56,8 @@ from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from widgets.serving import READING_PAGES  # noqa: E402
-from kit_browser import CHROMIUM, CHROMIUM_ARGS, READY_JS, VoilaServer, notebook_pages  # noqa: E402
+from kit_browser import (CHROMIUM, CHROMIUM_ARGS, READY_JS, VoilaServer,  # noqa: E402
+                         notebook_pages, preheated_pages)
 
 V1 = "v1.kernel.websocket.jupyter.org"
 SLIDERS = {"IntSliderModel", "FloatSliderModel"}
@@ -627,7 +627,7 @@ def main(argv=None):
     AsyncHTTPClient.configure(None, max_clients=200)
     pages = [p for p in notebook_pages() if p[:2].isdigit()]
     pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
-    pool = len([p for p in notebook_pages() if p not in READING_PAGES]) * pool_size
+    pool = len(preheated_pages()) * pool_size
     log = Path("/tmp/bench_room_voila.log")
     summary = {}
     if "first" in phases and args.first_repeats > 1:

@@ -57,6 +57,12 @@ def notebook_pages() -> list[str]:
                   if ".ipynb_checkpoints" not in p.parts)
 
 
+def preheated_pages() -> list[str]:
+    """The pages that get a ready kernel: all but the reading pages (widgets.serving)."""
+    from widgets.serving import READING_PAGES
+    return [nb for nb in notebook_pages() if nb not in READING_PAGES]
+
+
 class VoilaServer:
     """The kit's Voila, started as `make workshop` starts it, on a free loopback port."""
 

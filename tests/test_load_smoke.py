@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from widgets.serving import READING_PAGES
-from kit_browser import ROOT, VoilaServer, notebook_pages, wait_ready
+from kit_browser import ROOT, VoilaServer, preheated_pages, wait_ready
 
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_room import FIGURE_STEPS, Participant, kernel_pids, xsrf_cookie  # noqa: E402
+from bench_room import (FIGURE_STEPS, Participant, kernel_pids, wait_preheated,  # noqa: E402
+                        xsrf_cookie)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -104,7 +104,7 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
 
     # everyone left: no kernels but the preheated pool (at most one per page and pool slot;
     # the reading pages get none)
-    preheated = [nb for nb in notebook_pages() if nb not in READING_PAGES]
+    preheated = preheated_pages()
     pool = len(preheated) * int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
     deadline = time.monotonic() + 30
     while len(kernel_pids(room_server.connection_dir)) > pool and time.monotonic() < deadline:
@@ -114,9 +114,7 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
 
     # the start page's kernel was preheated first (widgets.serving.start_page_first), then
     # every page a room opens, and no reading page
-    deadline = time.monotonic() + 120
-    while "Preheated:" not in room_server.log_path.read_text() and time.monotonic() < deadline:
-        time.sleep(1)
+    wait_preheated(room_server, cap=120)
     filled = re.findall(r"Kernel pool of (\S+) is filled", room_server.log_path.read_text())
     assert filled and filled[0] == "00_start.ipynb", filled
     assert set(filled) == set(preheated), f"pools filled: {filled}; expected {preheated}"
