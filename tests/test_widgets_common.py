@@ -227,6 +227,26 @@ def test_live_figure_draws_the_frame_once_and_the_data_every_time(monkeypatch):
     assert line.get_visible() and not line.get_animated()
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (7, 13), (520, 1100)])
+def test_png_bytes_decode_to_the_same_pixels(shape):
+    """The kit's PNG encoder, read back by an independent decoder (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    from widgets.common import png_bytes
+
+    import numpy as np
+
+    rgba = np.random.default_rng(sum(shape)).integers(0, 256, (*shape, 4), dtype=np.uint8)
+    rgba[: shape[0] // 2] = 0  # and runs of transparent zeros, as in a diff image
+    data = png_bytes(rgba)
+    with Image.open(io.BytesIO(data)) as img:
+        img.load()  # checks every chunk's CRC and the zlib stream
+        assert img.format == "PNG" and img.mode == "RGBA"
+        assert np.array_equal(np.asarray(img), rgba)
+
+
 def test_round_and_steady_axis_limits():
     from widgets.plots import nice_ceiling, steady_limit
 

@@ -46,6 +46,7 @@ import traceback
 from urllib.parse import parse_qs
 
 import ipywidgets as w
+import numpy as np
 
 __all__ = [
     "MODES", "page_mode", "query_param", "query_int", "set_query_string",
@@ -53,7 +54,7 @@ __all__ = [
     "safe_build", "calm_message",
     "number_control", "debounce",
     "OKABE_ITO", "COLORS", "LINESTYLES", "RC", "plot_style", "new_figure", "style_axes",
-    "LiveFigure",
+    "LiveFigure", "png_bytes",
     "figure_summary", "set_summary", "figure_panel",
     "markdown_html", "mode_notes",
 ]
@@ -562,14 +563,8 @@ class LiveFigure:
 
     def _send(self):
         """ipympl's image protocol (``FigureCanvasWebAggCore.get_diff_image``): a full PNG
-        or only the changed pixels (the rest transparent), with faster zlib settings
-        (level 1: ~30 % quicker to encode here, ~25 % larger; it stays on the local
-        network)."""
-        import io
+        or only the changed pixels (the rest transparent), encoded by :func:`png_bytes`."""
         import time
-
-        import numpy as np
-        from PIL import Image
 
         canvas = self.fig.canvas
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
@@ -588,10 +583,34 @@ class LiveFigure:
         canvas._last_buff = buff.copy()
         canvas._force_full = False
         canvas._png_is_old = False
-        with io.BytesIO() as png:
-            Image.fromarray(output.view(np.uint8).reshape((*output.shape, 4))).save(
-                png, format="png", compress_level=1)
-            canvas.send_binary(png.getvalue())
+        canvas.send_binary(png_bytes(output.view(np.uint8).reshape((*output.shape, 4))))
+
+
+def png_bytes(rgba) -> bytes:
+    """An 8-bit RGBA image (rows x columns x 4, uint8) as PNG: no row filter, zlib level 1.
+
+    A figure's pixels are runs of flat colour (and a diff image mostly zeros), which
+    deflate packs well unfiltered. Pillow tries every PNG filter on every row and has no
+    option to skip that: 21 ms for a 1100 x 520 diff image here against 6 ms for this, at
+    about the same size (48 kB vs 46 kB). PNG format: ISO/IEC 15948 (W3C PNG, 2nd ed.).
+    """
+    import struct
+    import zlib
+
+    rgba = np.asarray(rgba, dtype=np.uint8)
+    height, width, _ = rgba.shape
+    rows = np.zeros((height, width * 4 + 1), np.uint8)  # each row: filter type 0, pixels
+    rows[:, 1:] = rgba.reshape(height, width * 4)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    deflate = zlib.compressobj(1)
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", deflate.compress(rows) + deflate.flush())
+            + chunk(b"IEND", b""))
 
 
 def figure_summary(text: str = "") -> w.HTML:
