@@ -213,10 +213,11 @@ class RespondingAgent(Model):
                      "This agent run")
         rng = make_rng(seed)
         P = people
-        # The same arithmetic as the step-by-step SARSA below, in the same order (so the
-        # numbers are identical for a seed), with less work per tick: the three clue
-        # tables live in one flat array, read and written through one index per clue
-        # and person, and the outputs are written into preallocated rows.
+        # The same model as the step-by-step SARSA of the tests, with less work per tick:
+        # the three clue tables live in one flat array, read and written through one index
+        # per clue and person; the choice U < sigma(beta * adv) is taken as the equivalent
+        # beta * adv > logit(U), with logit(U) / beta computed for all ticks at once; the
+        # outputs are written into preallocated rows.
         #   Q[k][i, s, a]  ->  Qf[((off[k] + s) * P + i) * 2 + a]
         off = np.concatenate([[0], np.cumsum(_NB)[:-1]])
         Qf = np.full(sum(_NB) * P * 2, Q0)
@@ -229,20 +230,23 @@ class RespondingAgent(Model):
         tau_lut = _tau_bin(np.arange(_TAU_TOP + 1), _NB[1] - 1)
         state = schedule.start(P, rng)
         U = rng.random((ticks, P))
+        with np.errstate(divide="ignore"):  # U = 0: logit -inf, always responds (as U < p)
+            threshold = (np.log(U) - np.log1p(-U)) / v["beta"]
+        del U
         noise = np.exp(v["timing_noise"] * rng.standard_normal((ticks, P)))
         keep = ticks - record_from
         resp_out = np.zeros((keep, P), bool)
         rf_out = np.zeros((keep, P), bool)
-        a_, g_, c_, b_ = v["alpha"], v["gamma"], v["cost"], v["beta"]
-        nb_b = -b_
+        a_, g_, c_ = v["alpha"], v["gamma"], v["cost"]
         bins = np.empty((3, P), np.int64)
         idx = np.empty((3, P), np.int64)
         pidx = np.empty((3, P), np.int64)
         tt = np.empty(P)
+        tti = np.empty(P, np.int64)
         wts = np.empty((3, P))
         adv = np.empty(P)
-        x = np.empty(P)
-        minimum, maximum, multiply, add = np.minimum, np.maximum, np.multiply, np.add
+        total = np.empty(P)
+        minimum, multiply, add, rint = np.minimum, np.multiply, np.add, np.rint
         take_q, take_tau = Qf.take, tau_lut.take
         step = schedule.step
         prev = False
@@ -250,9 +254,8 @@ class RespondingAgent(Model):
         for t in range(ticks):
             minimum(n, cap_n, out=bins[0])
             multiply(tau, noise[t], out=tt)
-            np.rint(tt, out=tt)
-            minimum(tt, _TAU_TOP, out=tt)
-            take_tau(tt.astype(np.int64), out=bins[1])
+            rint(tt, out=tti, casting="unsafe")
+            take_tau(tti, out=bins[1], mode="clip")
             minimum(g, cap_g, out=bins[2])
             multiply(bins, 2 * P, out=idx)
             idx += rowbase
@@ -260,17 +263,14 @@ class RespondingAgent(Model):
             q1 = take_q(idx + 1)
             multiply(err, err, out=wts)
             np.divide(1.0, wts, out=wts)
-            wts /= wts[0] + wts[1] + wts[2]
+            add(wts[0], wts[1], out=total)
+            total += wts[2]
             dq = q1 - q0
             dq *= wts
             add(dq[0], dq[1], out=adv)
             adv += dq[2]
-            multiply(adv, nb_b, out=x)
-            maximum(x, -50, out=x)
-            minimum(x, 50, out=x)
-            np.exp(x, out=x)
-            x += 1.0
-            act = U[t] < 1.0 / x
+            total *= threshold[t]
+            act = adv > total          # adv / total > logit(U) / beta
             ai = act.astype(np.int64)
             q = np.where(act, q1, q0)
             if prev:

@@ -216,8 +216,10 @@ class VariableRatio(Schedule):
 
     def start(self, people, rng):
         self._n = self.validate()["n"]
+        # later requirements come from a stock drawn in blocks (one draw per tick costs
+        # more than the rest of the step); the same seed gives the same sequence
         return {"count": np.zeros(people, dtype=np.int64),
-                "need": self._draw(rng, people)}
+                "need": self._draw(rng, people), "stock": self._draw(rng, 1024)}
 
     def step(self, state, responded, rng):
         c = state["count"]
@@ -226,7 +228,11 @@ class VariableRatio(Schedule):
         k = int(rf.sum())
         if k:
             c[rf] = 0
-            state["need"][rf] = self._draw(rng, k)
+            stock = state["stock"]
+            if len(stock) < k:
+                stock = np.concatenate([stock, self._draw(rng, max(k, 1024))])
+            state["need"][rf] = stock[:k]
+            state["stock"] = stock[k:]
         return rf
 
 
