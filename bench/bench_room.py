@@ -49,6 +49,8 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from jupyter_server.services.kernels.connection.base import (deserialize_msg_from_ws_v1,
                                                              serialize_msg_to_ws_v1)
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -395,7 +397,7 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
     xsrf = await xsrf_cookie(server)
     n_proto = n - browsers
     spots = [FIGURE_STEPS[i % len(FIGURE_STEPS)] for i in range(n)]
-    proto, lost, by_page = [], [], {}
+    proto, lost, by_page, stamps, kernels_seen = [], [], {}, [], []
     browser_lat, browser_lost = [], []
     go = asyncio.Event()  # everyone starts moving together, once every page is ready
     tasks, readies, browser_kernels = [], [], []
@@ -435,6 +437,7 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
                 lost.append(p.notebook)
             else:
                 proto.append(latency)
+                stamps.append((time.perf_counter() - t1, latency))
                 by_page.setdefault(p.notebook, []).append(latency)
             await asyncio.sleep(max(0.0, period - (latency or 0)))
 
@@ -442,23 +445,32 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
 
     room_kernels = {p.kernel for p in people} | set(browser_kernels)
 
-    def server_cpu():  # this room's kernels and Voila; not the browsers, not the pool filling
+    def server_cpu():  # this room's kernels, and Voila; not the browsers, not the pool filling
         pids = kernel_pids(server.connection_dir)
-        return sum(cpu_seconds(pid) for kid, pid in pids.items() if kid in room_kernels) \
-            + cpu_seconds(server.proc.pid)
+        return np.array([sum(cpu_seconds(pid) for kid, pid in pids.items() if kid in room_kernels),
+                         cpu_seconds(server.proc.pid)])
+
+    async def count_kernels():  # the server's kernels over time (the pool refilling shows)
+        while True:
+            kernels_seen.append((time.perf_counter() - t1, len(kernel_pids(server.connection_dir))))
+            await asyncio.sleep(5)
 
     t1, cpu0 = time.perf_counter(), server_cpu()
     go.set()
+    counting = asyncio.ensure_future(count_kernels())
     results = await asyncio.gather(*tasks, return_exceptions=True)
-    cpu = server_cpu() - cpu0
+    counting.cancel()
+    cpu_kernels, cpu_voila = server_cpu() - cpu0
     for r in results:
         if isinstance(r, Exception):
             lost.append(f"participant failed: {r!r:.120}")
     wall = time.perf_counter() - t1
     await asyncio.gather(*(p.leave() for p in people), return_exceptions=True)
     return {"n": n, "proto": proto, "browser": browser_lat, "lost": lost + browser_lost,
-            "by_page": by_page, "wall": wall, "open_failed": failed,
-            "cpu_per_move": cpu / max(1, len(proto) + len(browser_lat))}
+            "by_page": by_page, "wall": wall, "open_failed": failed, "stamps": stamps,
+            "kernels_seen": kernels_seen,
+            "cpu_per_move": (cpu_kernels + cpu_voila) / max(1, len(proto) + len(browser_lat)),
+            "voila_per_move": cpu_voila / max(1, len(proto) + len(browser_lat))}
 
 
 def report_slider(r):
@@ -466,7 +478,8 @@ def report_slider(r):
     line = (f"slider to figure, {r['n']} participants moving a slider every few seconds: "
             f"n={len(both)}, p50 {1000 * pct(both, 50):.0f} ms, p95 {1000 * pct(both, 95):.0f} ms, "
             f"max {1000 * max(both, default=float('nan')):.0f} ms, no figure: {len(r['lost'])}; "
-            f"server CPU per move {1000 * r['cpu_per_move']:.0f} ms")
+            f"server CPU per move {1000 * r['cpu_per_move']:.0f} ms "
+            f"(Voila {1000 * r['voila_per_move']:.0f} ms of it)")
     parts = [line]
     if r["browser"]:
         parts.append(f"    Chromium pages: n={len(r['browser'])}, p50 {1000 * pct(r['browser'], 50):.0f} ms, "
@@ -474,6 +487,16 @@ def report_slider(r):
                      f"p50 {1000 * pct(r['proto'], 50):.0f} ms, p95 {1000 * pct(r['proto'], 95):.0f} ms")
     for nb, lat in sorted(r["by_page"].items()):
         parts.append(f"    {nb:40s} n={len(lat):3d} p50 {1000 * pct(lat, 50):5.0f} ms  p95 {1000 * pct(lat, 95):5.0f} ms")
+    if r["stamps"]:  # protocol clients' latencies over the phase, with the server's kernels
+        edges = list(range(0, int(max(t for t, _ in r["stamps"])) + 15, 15))
+        cells = []
+        for a, b in zip(edges[:-1], edges[1:]):
+            lat = [x for t, x in r["stamps"] if a <= t < b]
+            k = [n for t, n in r["kernels_seen"] if a <= t < b]
+            if lat:
+                cells.append(f"{a}-{b} s: p95 {1000 * pct(lat, 95):.0f} ms"
+                             + (f" ({max(k)} kernels)" if k else ""))
+        parts.append("    over time: " + "; ".join(cells))
     if r["lost"]:
         parts.append(f"    no figure within 30 s: {r['lost'][:5]}")
     return "\n".join(parts)

@@ -247,6 +247,33 @@ def test_png_bytes_decode_to_the_same_pixels(shape):
         assert np.array_equal(np.asarray(img), rgba)
 
 
+def test_the_browsers_draw_request_readies_the_frame_for_the_first_move(monkeypatch):
+    """A page connecting asks for the picture; the first slider move after it then draws
+    only the data (not the whole figure again)."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig, ax = c.new_figure()
+    line, = ax.plot([0, 1, 2], [0, 1, 0])
+    live = c.LiveFigure(fig, [line])
+    frames = []
+    draw_frame = live._draw_frame
+    monkeypatch.setattr(live, "_draw_frame", lambda: (frames.append(1), draw_frame()))
+    sent = _attached(fig, monkeypatch)
+    fig.canvas.handle_event({"type": "draw"})  # ipympl's message from the page
+    assert frames == [1] and len(sent) == 1
+    # the picture sent is the whole figure
+    FigureCanvasAgg.draw(fig.canvas)
+    full = np.asarray(fig.canvas.get_renderer().buffer_rgba())
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA")), full)
+    line.set_ydata([1, 0, 1])
+    live.refresh()
+    assert frames == [1] and len(sent) == 2
+
+
 def test_round_and_steady_axis_limits():
     from widgets.plots import nice_ceiling, steady_limit
 

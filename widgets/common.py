@@ -484,6 +484,8 @@ class LiveFigure:
         self._key = None
         self._last_sent = float("-inf")
         self.add(artists)
+        if hasattr(fig.canvas, "handle_draw"):  # ipympl: the browser asks for a picture
+            fig.canvas.handle_draw = self._draw_for_browser
 
     def add(self, artists) -> None:
         """Register data artists (nested lists, tuples and dicts of artists are walked)."""
@@ -551,6 +553,19 @@ class LiveFigure:
             a.draw(renderer)
             a.stale = False
         self.fig.stale = False
+
+    def _draw_for_browser(self, event=None) -> None:
+        """The browser asks for the whole picture (it has just connected, or resized): drawn
+        as :meth:`refresh` draws it, so the frame is ready before the first slider move
+        (otherwise that move draws everything twice: 100-250 ms, for everyone at once when
+        a facilitator says "now move the slider")."""
+        canvas = self.fig.canvas
+        self.render()
+        if self._attached():
+            self._send()
+        else:  # still syncing the picture into the page (ipympl's own path)
+            canvas._png_is_old = True
+            canvas.manager.refresh_all()
 
     def refresh(self) -> None:
         """Show the figure's current data in the browser (once per update)."""
