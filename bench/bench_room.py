@@ -116,6 +116,14 @@ def mem_available_mb() -> float:
     return float("nan")
 
 
+def cpu_times() -> np.ndarray:
+    """This machine's CPU time so far (/proc/stat): busy, idle, and stolen by the host
+    (a shared virtual machine: other tenants' work shows as steal)."""
+    f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = f
+    return np.array([user + nice + system + irq + softirq, idle + iowait, steal], float)
+
+
 def legacy_frame(raw):
     """(header, parent_header, content, buffers) of a frame in the older protocol: JSON
     text, or for a message with buffers a big-endian count and offsets, JSON, buffers."""
@@ -455,12 +463,13 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
             kernels_seen.append((time.perf_counter() - t1, len(kernel_pids(server.connection_dir))))
             await asyncio.sleep(5)
 
-    t1, cpu0 = time.perf_counter(), server_cpu()
+    t1, cpu0, machine0 = time.perf_counter(), server_cpu(), cpu_times()
     go.set()
     counting = asyncio.ensure_future(count_kernels())
     results = await asyncio.gather(*tasks, return_exceptions=True)
     counting.cancel()
     cpu_kernels, cpu_voila = server_cpu() - cpu0
+    busy, idle, steal = cpu_times() - machine0
     for r in results:
         if isinstance(r, Exception):
             lost.append(f"participant failed: {r!r:.120}")
@@ -468,7 +477,7 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
     await asyncio.gather(*(p.leave() for p in people), return_exceptions=True)
     return {"n": n, "proto": proto, "browser": browser_lat, "lost": lost + browser_lost,
             "by_page": by_page, "wall": wall, "open_failed": failed, "stamps": stamps,
-            "kernels_seen": kernels_seen,
+            "kernels_seen": kernels_seen, "steal": steal / max(1.0, busy + idle + steal),
             "cpu_per_move": (cpu_kernels + cpu_voila) / max(1, len(proto) + len(browser_lat)),
             "voila_per_move": cpu_voila / max(1, len(proto) + len(browser_lat))}
 
@@ -479,7 +488,8 @@ def report_slider(r):
             f"n={len(both)}, p50 {1000 * pct(both, 50):.0f} ms, p95 {1000 * pct(both, 95):.0f} ms, "
             f"max {1000 * max(both, default=float('nan')):.0f} ms, no figure: {len(r['lost'])}; "
             f"server CPU per move {1000 * r['cpu_per_move']:.0f} ms "
-            f"(Voila {1000 * r['voila_per_move']:.0f} ms of it)")
+            f"(Voila {1000 * r['voila_per_move']:.0f} ms of it); CPU taken by the host: "
+            f"{100 * r['steal']:.0f} %")
     parts = [line]
     if r["browser"]:
         parts.append(f"    Chromium pages: n={len(r['browser'])}, p50 {1000 * pct(r['browser'], 50):.0f} ms, "
