@@ -454,3 +454,40 @@ def test_agent_run_matches_the_step_by_step_reference(spec, kw):
     assert fast.responses.shape == (kw["people"], 400 - kw["record_from"])
     assert np.array_equal(fast.responses, ref.responses)
     assert np.array_equal(fast.reinforced, ref.reinforced)
+
+
+@pytest.mark.parametrize("learner", ["cd", "rw", "td"])
+@pytest.mark.parametrize("partner", ["intermittent", "cycle"])
+def test_a_run_continued_from_the_day_of_leaving_gives_the_same_numbers(learner, partner,
+                                                                        monkeypatch):
+    """Scenario.run(start=...) takes the days together from an earlier run: every output
+    equals a run from day one, for every way of leaving (people in several groups too)."""
+    import bondlab.scenario
+    from bondlab import presets
+
+    monkeypatch.setattr(bondlab.scenario, "GROUP_PEOPLE", 16)  # 37 people: three groups
+    base = bondlab.Scenario(partner=presets.load_partner(partner), people=37, seed=3,
+                            learner=bondlab.learner_from_name(learner), days_together=120,
+                            days_after=150)
+    no_contact = base.run()
+    for after in ({"contacts": (5, 40, 41)}, {"contacts": (30,), "grey_rock": True},
+                  {"support": 0.6}, {"reminders": 5.0, "contact_kind": "meeting",
+                                     "contacts": (7,)},
+                  {"days_after": 400, "contacts": (300,)}):
+        scenario = base.clone(**after)
+        fresh, continued = scenario.run(), scenario.run(start=no_contact)
+        for name in bondlab.OUTPUTS:
+            assert np.array_equal(fresh[name], continued[name], equal_nan=True), (after, name)
+        # and a continued run can itself be continued from
+        again = base.clone(contacts=(60,)).run(start=continued)
+        assert np.array_equal(again.attachment, base.clone(contacts=(60,)).run().attachment)
+
+
+def test_a_run_continues_only_from_the_same_days_together():
+    base = Scenario(people=20, seed=1)
+    with pytest.raises(ValueError, match="differs only after leaving.*differs in seed"):
+        base.run(start=base.clone(seed=2).run())
+    with pytest.raises(ValueError, match="differs in .*days_together"):
+        base.run(start=base.clone(days_together=100).run())
+    with pytest.raises(ValueError, match="'start' argument of Scenario.run must be the result"):
+        base.run(start={"attachment": []})

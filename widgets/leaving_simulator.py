@@ -159,17 +159,19 @@ class LeavingSimulator(Panel):
             self._cache[key] = compute()
         return self._cache[key]
 
-    def _run(self, scenario):
+    def _run(self, scenario, start=None):
         """(result, withdrawal band after leaving, summary) of one strategy."""
         def compute():
-            r = scenario.run()
+            r = scenario.run(start=start)
             return r, r.band("withdrawal", after_leaving=True), r.summary()
         return self._cached(_key(scenario), compute)
 
     def run_model(self):
-        """Run the four strategies and the cost; unchanged ones come from the cache."""
+        """Run the four strategies and the cost; unchanged ones come from the cache. The
+        strategies share the days together: only no contact simulates them."""
         self.scenarios = self._scenarios()
-        runs = {name: self._run(s) for name, s in self.scenarios.items()}
+        alone = self._run(self.scenarios["no contact"])[0]
+        runs = {name: self._run(s, start=alone) for name, s in self.scenarios.items()}
         self.results = {name: run[0] for name, run in runs.items()}
         self.bands = {name: run[1] for name, run in runs.items()}
         self.summaries = {name: run[2] for name, run in runs.items()}
