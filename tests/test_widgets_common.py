@@ -282,3 +282,22 @@ def test_round_and_steady_axis_limits():
     assert steady_limit(2.5, 2.6) == 3.0  # does not fit: next round number
     assert steady_limit(2.5, 1.2) == 1.2  # would fill too little: shrinks
     assert steady_limit(1.05, 1.0) == 1.0  # an autoscaled (not round) end is replaced
+
+
+def test_no_control_label_repeats_its_unit():
+    """A control reads "Calm (days)", not "Calm (days) (days)": the unit is added once."""
+    import bondlab
+    from bondlab._params import Model
+
+    def models(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from models(sub)
+
+    for model in set(models(Model)):
+        for name, param in model.parameters.items():
+            if param.unit:
+                control = c.number_control(param, name)
+                text = control.description
+                assert text.count(f"({param.unit})") == 1, (model.__name__, name, text)
+    assert bondlab.CyclePartner.parameters["calm_days"].unit == "days"
