@@ -56,3 +56,30 @@ def test_phase_bands_on_plain_figure():
                              PHASE_NAMES)
     assert [len(c.get_paths()) for _, c in colls] == [2, 1, 1, 1]
     assert [c.get_label() for _, c in colls] == list(PHASE_NAMES)
+
+
+@pytest.mark.parametrize("settings", [{}, {"tension_days": 8, "incident_days": 2,
+                                          "reconciliation_days": 4, "calm_days": 11},
+                                      {"tension_days": 3, "incident_days": 1,
+                                       "reconciliation_days": 1, "calm_days": 2},
+                                      {"tension_days": 30, "calm_days": 30}])
+def test_phase_names_sit_over_their_phase_and_never_overlap(tl, settings):
+    """Drawn for real: no two names' boxes overlap, and each name is over its own phase."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for name, value in settings.items():
+        tl.sliders[name].value = value
+    FigureCanvasAgg.draw(tl.fig.canvas)
+    renderer = tl.fig.canvas.get_renderer()
+    shown = [t for t in tl.art["labels"] if t.get_text()]
+    assert shown, "no phase named at all"
+    boxes = [t.get_window_extent(renderer) for t in shown]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (shown[i].get_text(), shown[j].get_text())
+    phase = tl.result.phase[0]
+    day = tl.art["mood"].get_xdata()
+    for t in shown:
+        x = t.get_position()[0]
+        code = ("tension", "incident", "making up", "calm").index(t.get_text())
+        assert phase[int(np.argmin(np.abs(day - x)))] == code

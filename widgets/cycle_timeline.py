@@ -25,7 +25,7 @@ from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_pa
 from widgets.plots import (Panel, draw_phase_bands, heading, lecture_notes,
                            phase_runs, steady_limit, update_phase_bands)
 
-__all__ = ["CycleTimeline", "draw_timeline", "update_timeline", "CONTROLS"]
+__all__ = ["CycleTimeline", "draw_timeline", "update_timeline", "place_phase_labels", "CONTROLS"]
 
 #: The CyclePartner parameters offered as sliders (ranges from the engine's table, upper
 #: ends narrowed so a slider stays usable).
@@ -71,23 +71,47 @@ def update_timeline(art, axes, day, phase, mood, surprise):
     stem = art["surprise"]
     stem.markerline.set_data(day, surprise)
     stem.stemlines.set_segments([[(x, 0), (x, y)] for x, y in zip(day, surprise)])
-    # name each phase once, over its longest appearance; short and long names staggered
-    seen = {}
-    for code, start, n in runs:
-        if code not in seen or n > seen[code][1]:
-            seen[code] = (start, n)
-    short = ("tension", "incident", "making up", "calm")
-    for code, text in enumerate(art["labels"]):
-        if code in seen:
-            start, n = seen[code]
-            text.set_position((day[0] + start + (n - 1) / 2, 1.0 + 0.09 * (code % 2)))
-            text.set_text(short[code])
-        else:
-            text.set_text("")
+    place_phase_labels(art["labels"], ax_m, day[0], runs)
     ax_m.set_ylim(lo_m, hi_m)
     ax_s.set_ylim(lo_s, hi_s)
     for ax in axes:
         ax.set_xlim(day[0] - 0.5, day[-1] + 0.5)
+
+
+#: The phase names written over the bands (the legend has the full names).
+SHORT_NAMES = ("tension", "incident", "making up", "calm")
+
+
+def place_phase_labels(labels, ax, x0, runs, rows=(1.0, 1.09)):
+    """Name each phase once over the top strip, on one of two rows, never overlapping.
+
+    Each phase goes over its longest appearance that has room on a row (longest phases
+    first); widths are estimated from the font size (about 0.55 em a letter) and the axes'
+    width on screen. A phase with no room anywhere is left to the legend.
+    """
+    width_px = ax.get_window_extent().width or 1.0
+    span = ax.get_xlim()[1] - ax.get_xlim()[0]
+    per_px = span / width_px if span > 0 else 1.0
+    taken = {row: [] for row in rows}
+    by_phase = {}
+    for code, start, n in runs:
+        by_phase.setdefault(code, []).append((start, n))
+    order = sorted(by_phase, key=lambda code: -max(n for _, n in by_phase[code]))
+    for text in labels:
+        text.set_text("")
+    for code in order:
+        text = labels[code]
+        half = 0.55 * text.get_fontsize() * ax.figure.dpi / 72 * len(SHORT_NAMES[code]) / 2
+        half = (half + 3) * per_px  # a few pixels between neighbours
+        for start, n in sorted(by_phase[code], key=lambda run: (-run[1], run[0])):
+            x = x0 + start + (n - 1) / 2
+            row = next((r for r in rows if all(x + half <= a or x - half >= b
+                                               for a, b in taken[r])), None)
+            if row is not None:
+                taken[row].append((x - half, x + half))
+                text.set_position((x, row))
+                text.set_text(SHORT_NAMES[code])
+                break
 
 
 class CycleTimeline(Panel):
