@@ -298,8 +298,14 @@ class Scenario(Model):
         edges = sorted(set(range(0, T, L)) | {T1, T})
         contact_days = [T1 + d - 1 for d in v["contacts"]]
         if start is not None:  # the days together, and the state on the day of leaving
-            for out, name in ((A, "attachment"), (M, "mood"), (SU, "surprise")):
+            # (the events too: drawn again above to keep the random streams in step, but
+            # with seed=None those draws differ from the start's own)
+            for out, name in ((A, "attachment"), (M, "mood"), (SU, "surprise"),
+                              (S[0], "warmth"), (S[1], "cruelty")):
                 out[:T1] = start[name][:, :T1].T
+            if W is not S[0]:
+                W[:T1] = S[0, :T1]
+            phase = start.phase
             at_leaving = start._at_leaving
             for obj, saved in zip(feels + learns, at_leaving["feels"] + at_leaving["learns"]):
                 _restore(obj, saved)

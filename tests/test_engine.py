@@ -491,3 +491,15 @@ def test_a_run_continues_only_from_the_same_days_together():
         base.run(start=base.clone(days_together=100).run())
     with pytest.raises(ValueError, match="'start' argument of Scenario.run must be the result"):
         base.run(start={"attachment": []})
+
+
+def test_a_continued_run_without_a_seed_keeps_its_start_days_together():
+    """seed=None: every run draws afresh, so the days together (events and all) come from
+    the start, never half from a new draw."""
+    base = Scenario(partner=bondlab.CyclePartner(), people=25, seed=None, days_together=60,
+                    days_after=40)
+    start = base.run()
+    cont = base.clone(contacts=(10,), support=0.5).run(start=start)
+    for name in bondlab.OUTPUTS:
+        assert np.array_equal(cont[name][:, :60], start[name][:, :60], equal_nan=True), name
+    assert np.array_equal(cont.phase, start.phase)
