@@ -104,6 +104,7 @@ from .learners import (ChangeDetection, LearningHistory, RescorlaWagner,
 from .partners import (PHASE_NAMES, ConsistentPartner, CyclePartner, Events,
                        IntermittentPartner, Partner)
 from .scenario import OUTPUT_HELP, OUTPUTS, Scenario, ScenarioResult, contact_cost
+from .stats import band
 from .schedules import (Continuous, Extinction, FixedInterval, FixedRatio, RandomRatio,
                         Schedule, VariableInterval, VariableRatio, schedule_from_spec)
 from . import presets
@@ -121,5 +122,5 @@ __all__ = [
     "learner_from_name", "trials_to_extinction",
     "OpponentProcess", "AffectHistory", "exposure_train",
     "Scenario", "ScenarioResult", "OUTPUTS", "OUTPUT_HELP", "contact_cost",
-    "presets",
+    "band", "presets",
 ]

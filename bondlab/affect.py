@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ._params import DTYPE, Model, Param, check_memory, check_value
+from .stats import band
 
 __all__ = ["OpponentProcess", "AffectHistory", "exposure_train"]
 
@@ -45,8 +46,7 @@ class AffectHistory:
 
     def band(self, name):
         """(median, 25th percentile, 75th percentile) over people, per step."""
-        q25, med, q75 = np.percentile(getattr(self, name), [25, 50, 75], axis=0)
-        return med, q25, q75
+        return band(getattr(self, name), axis=0)
 
 
 class OpponentProcess(Model):

@@ -35,6 +35,7 @@ from bondlab.content import (load_flags, load_module, load_references, load_refl
                              modules_dir)
 from bondlab.help import load_crisis_resources
 from bondlab.references import certainty, format_reference_html, sort_references
+from bondlab.stats import band
 
 __all__ = ["HANDOUT_MODULES", "build_handouts", "module_handout_html", "guide_html",
            "module_figure", "questions", "help_line", "chromium_path", "write_pdfs",
@@ -208,7 +209,7 @@ def _fig_cumulative(new_figure):
                for t in ("continuous", "variable")}
     names = ("every time", "unpredictably")
     for i, (t, hatch) in enumerate(zip(presses, ("", "//"))):
-        q25, med, q75 = np.percentile(presses[t], [25, 50, 75])
+        med, q25, q75 = band(presses[t])
         bx.bar(i, med, color=(_C["blue"], _C["vermillion"])[i], hatch=hatch,
                edgecolor="black", width=0.6)
         bx.errorbar(i, med, yerr=[[med - q25], [q75 - med]], color="black", capsize=4)

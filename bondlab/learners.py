@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 from ._params import (DTYPE, Model, Param, check_memory, check_value, make_rng)
+from .stats import band
 
 __all__ = [
     "Learner", "RescorlaWagner", "TemporalDifference", "ChangeDetection",
@@ -57,9 +58,9 @@ class LearningHistory:
         return self._arrays[name]
 
     def band(self, name):
-        """(median, 25th percentile, 75th percentile) over people, per trial."""
-        q25, med, q75 = np.nanpercentile(self._arrays[name], [25, 50, 75], axis=0)
-        return med, q25, q75
+        """(median, 25th percentile, 75th percentile) over people, per trial (a person
+        with no trial yet, NaN, is left out; see :func:`bondlab.stats.band`)."""
+        return band(self._arrays[name], axis=0, nan="omit")
 
 
 class Learner(Model):

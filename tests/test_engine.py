@@ -195,21 +195,6 @@ def test_result_band_and_summary():
     assert (r.withdrawal[:, :30] == 0).all()
 
 
-@pytest.mark.parametrize("people", [1, 2, 3, 4, 7, 20, 301, 1000])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_quartiles_are_numpys_percentiles(people, dtype):
-    from bondlab.scenario import quartiles
-    rng = np.random.default_rng(people)
-    x = (rng.standard_normal((40, people)) * 10.0 ** rng.integers(-3, 4, (40, 1))).astype(dtype)
-    x[:, ::3] = np.round(x[:, ::3], 1)                    # ties
-    x[7, 0] = np.nan                                      # a day with a missing value
-    want = np.percentile(x, [25, 50, 75], axis=1)
-    got = quartiles(x)
-    assert all(g.dtype == w.dtype and np.array_equal(g, w, equal_nan=True)
-               for g, w in zip(got, want))
-    assert np.isnan(got[1][7]) and not np.isnan(got[1][6])
-
-
 def test_contacts_must_fall_within_days_after():
     with pytest.raises(ValueError, match="'contacts'"):
         Scenario(days_after=10, contacts=[20]).run()
