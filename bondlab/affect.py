@@ -341,13 +341,6 @@ class _FeltDays:
                     d[0] += sig[c]
 
 
-def _felt_days(v, S, sensitivity, D):
-    """All days at once (see :class:`_FeltDays`); returns the scale k_a A."""
-    f = _FeltDays(v, S.shape[2], S.shape[0], sensitivity)
-    f.run(S, D)
-    return f.scale
-
-
 _EXPO = {
     "spacing": Param(int, 1, 10000, default=20, label="Steps between exposures",
                      unit="steps", step=1),

@@ -20,14 +20,20 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import DTYPE, Model, Param, check_memory, check_value, make_rng
-from .learners import ChangeDetection
+from .learners import ChangeDetection, _extinguish
 from .schedules import Schedule, schedule_from_spec
 
 __all__ = ["RespondingAgent", "ResponseRecord", "presses_after_rewards_stop"]
 
+# The model's fixed assumptions (each listed, with its reason, in bondlab.ASSUMPTIONS).
 #: Optimistic starting value of every action (encourages trying both).
 Q0 = 0.5
-_NB = (24, 40, 12)   # bins: responses since reinforcer, ticks since reinforcer, ticks since response
+#: How many states each clue tells apart: responses since the reinforcer, ticks since it
+#: (read with timing noise; 1-tick bins up to 20, then 2-tick bins), ticks since the
+#: agent's own last response.  Counts beyond the last bin share it.
+CLUE_BINS = (24, 40, 12)
+#: How fast each clue's running squared surprise follows new surprises (per tick).
+SURPRISE_SMOOTHING = 0.02
 
 
 class ResponseRecord:
@@ -209,7 +215,7 @@ class RespondingAgent(Model):
         record_from = check_value("RespondingAgent.run", "record_from",
                                   Param(int, 0, ticks - 1, default=0, label="from"),
                                   record_from)
-        check_memory(people * (ticks - record_from) + people * sum(_NB) * 2 * 4,
+        check_memory(people * (ticks - record_from) + people * sum(CLUE_BINS) * 2 * 4,
                      "This agent run")
         rng = make_rng(seed)
         P = people
@@ -219,15 +225,15 @@ class RespondingAgent(Model):
         # beta * adv > logit(U), with logit(U) / beta computed for all ticks at once; the
         # outputs are written into preallocated rows.
         #   Q[k][i, s, a]  ->  Qf[((off[k] + s) * P + i) * 2 + a]
-        off = np.concatenate([[0], np.cumsum(_NB)[:-1]])
-        Qf = np.full(sum(_NB) * P * 2, Q0)
+        off = np.concatenate([[0], np.cumsum(CLUE_BINS)[:-1]])
+        Qf = np.full(sum(CLUE_BINS) * P * 2, Q0)
         rowbase = off[:, None] * (2 * P) + 2 * np.arange(P)      # (3, P)
         err = np.ones((3, P))                             # running squared surprise
         n = np.zeros(P, np.int64)
         tau = np.zeros(P, np.int64)
         g = np.zeros(P, np.int64)
-        cap_n, cap_g = _NB[0] - 1, _NB[2] - 1
-        tau_lut = _tau_bin(np.arange(_TAU_TOP + 1), _NB[1] - 1)
+        cap_n, cap_g = CLUE_BINS[0] - 1, CLUE_BINS[2] - 1
+        tau_lut = _tau_bin(np.arange(_TAU_TOP + 1), CLUE_BINS[1] - 1)
         state = schedule.start(P, rng)
         U = rng.random((ticks, P))
         with np.errstate(divide="ignore"):  # U = 0: logit -inf, always responds (as U < p)
@@ -276,7 +282,7 @@ class RespondingAgent(Model):
             if prev:
                 d = pr + g_ * q
                 d -= pq
-                err += 0.02 * (d * d - err)
+                err += SURPRISE_SMOOTHING * (d * d - err)
                 d *= a_
                 pidx += pai
                 Qf[pidx] += d
@@ -299,7 +305,7 @@ class RespondingAgent(Model):
 
 
 #: Readings of elapsed time at or above this all fall in the last clock bin.
-_TAU_TOP = 2 * (_NB[1] - 1) - 20
+_TAU_TOP = 2 * (CLUE_BINS[1] - 1) - 20
 
 
 def _tau_bin(tau, cap):
@@ -384,15 +390,4 @@ def presses_after_rewards_stop(training="continuous", rewards=10, ratio=5.0, peo
     for t in range(train.shape[1]):
         valid = None if valid_all[:, t].all() else valid_all[:, t].astype(DTYPE)
         st.step(np.ascontiguousarray(x_all[:, t]), strength=s, valid=valid)
-    done = np.full(P, float(v["max_presses"]))
-    open_ = np.ones(P, bool)
-    zero = np.zeros(P, DTYPE)
-    for k in range(1, v["max_presses"] + 1):
-        st.step(zero, strength=s)
-        stop = open_ & (s < 0.5)
-        if stop.any():
-            done[stop] = k
-            open_ &= ~stop
-            if not open_.any():
-                break
-    return done
+    return _extinguish(st, P, 0.5, v["max_presses"])

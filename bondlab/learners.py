@@ -719,13 +719,20 @@ def trials_to_extinction(schedule, learner, train_trials=100, people=200, seed=0
     s = np.empty(people, DTYPE)
     for t in range(train.shape[1]):
         st.step(np.ascontiguousarray(train[:, t]), strength=s)
-    level = s * DTYPE(args["criterion"])
-    done = np.full(people, float(max_trials))
+    return _extinguish(st, people, s * DTYPE(args["criterion"]), max_trials)
+
+
+def _extinguish(stepper, people, below, max_steps):
+    """Steps with no reinforcement until each person's strength falls below ``below`` (one
+    number, or one per person): the step at which it first does, per person (people who
+    have not stopped after ``max_steps`` steps count as ``max_steps``)."""
+    s = np.empty(people, DTYPE)
+    done = np.full(people, float(max_steps))
     open_ = np.ones(people, bool)
     zero = np.zeros(people, DTYPE)
-    for k in range(1, max_trials + 1):
-        st.step(zero, strength=s)
-        hit = open_ & (s < level)
+    for k in range(1, max_steps + 1):
+        stepper.step(zero, strength=s)
+        hit = open_ & (s < below)
         if hit.any():
             done[hit] = k
             open_ &= ~hit

@@ -25,12 +25,21 @@ __all__ = ["Scenario", "ScenarioResult", "OUTPUTS", "contact_cost"]
 #: Names of the per-person, per-day outputs of a scenario run, in order.
 OUTPUTS = ("warmth", "cruelty", "attachment", "mood", "withdrawal", "surprise")
 
+# The model's fixed assumptions (each listed, with its reason, in bondlab.ASSUMPTIONS).
 #: Warmth below this does not count as "warmth came" for the learner.
 HIT_LEVEL = 0.25
 #: Warmth of a contact after leaving, by kind (before grey rock).
 CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
-#: Factor on a contact's warmth when the person keeps it grey rock.
-GREY_ROCK_FACTOR = 0.1
+#: After leaving, support adds a daily pleasant stimulus of this much per unit of support.
+SUPPORT_WARMTH = 0.4
+#: ... and cuts craving by this fraction per unit of support.
+SUPPORT_CRAVING_CUT = 0.5
+#: How much one reminder lowers the evidence that things have changed (log-odds units).
+REMINDER_STRENGTH = 2.0
+#: A reminder's effect fades by a factor e every this many days.
+REMINDER_DAYS = 3
+#: Time constant of the slow ups and downs of mood (days).
+MOOD_NOISE_DAYS = 5
 #: Scenario.run works through the days in chunks of about this many person-days
 #: (per group of people, below), so its working arrays stay in cache, but at least
 #: this many days a chunk (the fixed cost of a chunk must stay small).
@@ -82,6 +91,8 @@ class Scenario(Model):
     :math:`n_t` slow AR(1) mood noise.  Reminders lower the evidence for
     "it has changed" by 2 log-odds units, fading over 3 days (waves of
     craving while healing; Bouton's renewal and reinstatement in spirit).
+    The fixed numbers of these equations are listed, with their reasons, in
+    :data:`bondlab.ASSUMPTIONS`.
 
     With the default parameters, the intermittent partner gives markedly
     less warmth in total than the consistent one, yet the pull lasts
@@ -104,7 +115,10 @@ class Scenario(Model):
     contact_kind : {"message", "meeting"}
         Warmth 0.6 for a message, 1.0 for a meeting.
     grey_rock : bool
-        Keep contacts flat (warmth × 0.1): they no longer count as warmth.
+        Keep contacts flat (warmth × ``grey_rock_factor``): they no longer count
+        as warmth.
+    grey_rock_factor : float in [0, 1]
+        What is left of a contact's warmth when it is kept grey rock.
     support : float in [0, 1]
         Alternative rewards after leaving (friends, a group): a daily
         pleasant stimulus of 0.4 × support, and craving × (1 − support/2).
@@ -161,6 +175,10 @@ class Scenario(Model):
         "grey_rock": Param(bool, default=False, label="Grey rock",
                            help="Keep any contact flat and brief, so it brings little "
                                 "warmth."),
+        "grey_rock_factor": Param(float, 0, 1, default=0.1, label="Warmth left with grey rock",
+                                  help="How much of a contact's warmth still comes through "
+                                       "when it is kept flat and brief (0: none).",
+                                  step=0.05),
         "support": Param(float, 0, 1, default=0.0, label="Support from others",
                          help="Friends, family, a group: other sources of warmth after "
                               "leaving.", step=0.05),
@@ -180,7 +198,7 @@ class Scenario(Model):
 
     def __init__(self, partner=None, learner=None, affect=None, days_together=180,
                  days_after=180, contacts=(), contact_kind="message", grey_rock=False,
-                 support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
+                 grey_rock_factor=0.1, support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
                  seed=0):
         self.partner = partner
         self.learner = learner
@@ -190,6 +208,7 @@ class Scenario(Model):
         self.contacts = contacts
         self.contact_kind = contact_kind
         self.grey_rock = grey_rock
+        self.grey_rock_factor = grey_rock_factor
         self.support = support
         self.reminders = reminders
         self.mood_noise = mood_noise
@@ -215,8 +234,8 @@ class Scenario(Model):
 
     #: The parameters that only act after leaving: a run may continue from an earlier
     #: run that differs from it in these alone (``run(start=...)``).
-    AFTER_LEAVING = ("days_after", "contacts", "contact_kind", "grey_rock", "support",
-                     "reminders")
+    AFTER_LEAVING = ("days_after", "contacts", "contact_kind", "grey_rock",
+                     "grey_rock_factor", "support", "reminders")
 
     # ------------------------------------------------------------------
     def run(self, start=None):
@@ -246,11 +265,11 @@ class Scenario(Model):
         S = np.zeros((2, T, P), DTYPE)
         phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
         if v["contacts"]:
-            cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
+            cw = CONTACT_WARMTH[v["contact_kind"]] * (v["grey_rock_factor"] if v["grey_rock"]
                                                       else 1.0)
             for d in v["contacts"]:
                 S[0, T1 + d - 1] = cw
-        sup = DTYPE(0.4 * v["support"])
+        sup = DTYPE(SUPPORT_WARMTH * v["support"])
         if sup:                           # (warmth received excludes the support)
             W = S[0].copy()
             S[0, T1:] += sup
@@ -260,13 +279,13 @@ class Scenario(Model):
         # from its own stream (so the numbers do not depend on the chunks)
         noise_rng, rem_rng = (make_rng(int(k)) for k in rng.integers(0, 2**63, size=2))
         # mood noise: innovations uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
-        rho = DTYPE(math.exp(-1 / 5))
+        rho = DTYPE(math.exp(-1 / MOOD_NOISE_DAYS))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
         xk = DTYPE(noise_scale / U16_LEVELS)
         # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
         # (a Poisson number of them, two on one day counting as one)
         p_rem = -math.expm1(-v["reminders"] / 7)
-        rem_decay = DTYPE(math.exp(-1 / 3))
+        rem_decay = DTYPE(math.exp(-1 / REMINDER_DAYS))
 
         # --- outputs, time-major (day rows contiguous) ---------------------
         A, M, SU = (np.empty((T, P), DTYPE) for _ in range(3))
@@ -294,7 +313,7 @@ class Scenario(Model):
         ZERO = np.zeros((L, Pg), DTYPE)
         R = np.zeros(P, DTYPE)
         nu = np.zeros(P, DTYPE)          # AR(1) mood noise
-        crave = DTYPE(1 - 0.5 * v["support"])
+        crave = DTYPE(1 - SUPPORT_CRAVING_CUT * v["support"])
         mul, sub = np.multiply, np.subtract
         edges = sorted(set(range(0, T, L)) | {T1, T})
         contact_days = [T1 + d - 1 for d in v["contacts"]]
@@ -348,7 +367,7 @@ class Scenario(Model):
                 # 3. the learner: attachment (pull) and surprise
                 cue = None
                 if after:
-                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(2.0), out=CUE[:n, :k])
+                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(REMINDER_STRENGTH), out=CUE[:n, :k])
                 if fast:
                     learn.days(None if quiet else x, rel, SU[t0:t1, g], A[t0:t1, g], cue=cue,
                                cue_decay=rem_decay)
@@ -439,9 +458,7 @@ def _first_true(mask, censored):
 
 
 def _med(x):
-    x = np.asarray(x, float)
-    m = float(np.median(x))
-    return m
+    return float(np.median(np.asarray(x, float)))
 
 
 class ScenarioResult:
@@ -587,7 +604,6 @@ class ScenarioResult:
             d["outputs"][n] = {"median": _round(med), "q25": _round(q25),
                                "q75": _round(q75)}
         if self.phase is not None:
-            vals, counts = np.unique(self.phase[0], return_counts=True)
             d["phase_names"] = list(PHASE_NAMES)
             d["phase_person0"] = self.phase[0].tolist()
         if summary:

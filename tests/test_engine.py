@@ -271,7 +271,7 @@ def test_preset_cache_returns_equal_copies_and_sees_a_changed_file(tmp_path, mon
 
 @pytest.mark.parametrize("allostasis", [0.0, 0.3])
 def test_fast_opponent_process_matches_the_stepper(allostasis):
-    from bondlab.affect import _felt_days
+    from bondlab.affect import _FeltDays
     rng = np.random.default_rng(1)
     P, T = 50, 120
     S = (rng.random((2, T, P)) < 0.3) * rng.random((2, T, P)) * 2
@@ -279,7 +279,9 @@ def test_fast_opponent_process_matches_the_stepper(allostasis):
     sens = np.exp(0.3 * rng.standard_normal(P)).astype(bondlab.DTYPE)
     op = OpponentProcess(allostasis=allostasis, growth=0.05)
     D = np.empty((T, 2, P), bondlab.DTYPE)
-    scale = _felt_days(op.validate(), S, sens, D)
+    felt = _FeltDays(op.validate(), P, 2, sens)
+    felt.run(S, D)
+    scale = felt.scale
     st = op.begin((2, P), 1.0, sens)
     for t in range(T):
         st.step(S[:, t])
@@ -377,7 +379,7 @@ def test_contact_cost_reuses_a_matching_base_run_and_refuses_another():
 def _agent_reference(agent, schedule, ticks, people, seed, record_from=0):
     """RespondingAgent.run written out step by step (as before it was made faster)."""
     from bondlab._params import make_rng
-    from bondlab.agent import _NB, Q0, ResponseRecord
+    from bondlab.agent import CLUE_BINS, Q0, ResponseRecord
     from bondlab.schedules import schedule_from_spec
 
     def tau_bin(tau, cap):
@@ -387,10 +389,10 @@ def _agent_reference(agent, schedule, ticks, people, seed, record_from=0):
     v = agent.validate()
     rng = make_rng(seed)
     P, rows = people, np.arange(people)
-    Q = [np.full((P, nb, 2), Q0) for nb in _NB]
+    Q = [np.full((P, nb, 2), Q0) for nb in CLUE_BINS]
     err = np.ones((3, P))
     n, tau, g = (np.zeros(P, np.int64) for _ in range(3))
-    caps = [nb - 1 for nb in _NB]
+    caps = [nb - 1 for nb in CLUE_BINS]
     state = schedule.start(P, rng)
     U = rng.random((ticks, P))
     noise = np.exp(v["timing_noise"] * rng.standard_normal((ticks, P)))
