@@ -50,8 +50,9 @@ def _day_blocks(days, people):
 
 # The parameters both ConsistentPartner and IntermittentPartner have (their defaults differ).
 def _p_warmth(default):
-    return Param(float, 0, 1, default=default, label="Chance of warmth each day",
-                 help="How likely a bid for connection is answered warmly.", step=0.01)
+    return Param(float, 0, 1, default=default, label="How often is the partner warm?",
+                 help="How likely, each day, a bid for connection is answered warmly.",
+                 step=0.01)
 
 
 def _warmth(default):
@@ -60,7 +61,7 @@ def _warmth(default):
 
 
 def _p_cruelty(default, what):
-    return Param(float, 0, 1, default=default, label="Chance of cruelty each day",
+    return Param(float, 0, 1, default=default, label="How often is the partner cruel?",
                  help=f"How likely a day brings {what}.", step=0.01)
 
 
