@@ -15,8 +15,9 @@ import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
                       check_value, make_rng, spread_factors, uniform16_rows)
-from .affect import OpponentProcess, _FeltDays
-from .learners import ChangeDetection, Learner
+from ._fast.felt_days import FeltDays
+from .affect import OpponentProcess
+from .learners import ChangeDetection, DayStepper, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
 from .stats import band
 
@@ -301,12 +302,12 @@ class Scenario(Model):
         Pg = groups[0].stop - groups[0].start
         feels, learns = [], []
         for g in groups:
-            feels.append(_FeltDays(v["affect"].validate(), g.stop - g.start, 2,
+            feels.append(FeltDays(v["affect"].validate(), g.stop - g.start, 2,
                                    sens_feel[g]))
             learns.append(v["learner"].begin(g.stop - g.start, sens_learn[g]))
-        gated = getattr(learns[0], "gates_reward", False)
-        fast = hasattr(learns[0], "days")
-        has_offset = hasattr(learns[0], "offset")
+        gated = learns[0].gates_reward
+        fast = isinstance(learns[0], DayStepper)
+        has_offset = learns[0].takes_reminders
         L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // Pg))
         D = np.empty((L, 2, Pg), DTYPE)  # (a - b) / scale per channel
         REL, CUE, TMP, XB = (np.empty((L, Pg), DTYPE) for _ in range(4))

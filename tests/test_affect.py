@@ -9,7 +9,7 @@ from bondlab import OpponentProcess
 
 @pytest.mark.parametrize("allostasis", [0.0, 0.3])
 def test_fast_opponent_process_matches_the_stepper(allostasis):
-    from bondlab.affect import _FeltDays
+    from bondlab._fast.felt_days import FeltDays
     rng = np.random.default_rng(1)
     P, T = 50, 120
     S = (rng.random((2, T, P)) < 0.3) * rng.random((2, T, P)) * 2
@@ -17,7 +17,7 @@ def test_fast_opponent_process_matches_the_stepper(allostasis):
     sens = np.exp(0.3 * rng.standard_normal(P)).astype(bondlab.DTYPE)
     op = OpponentProcess(allostasis=allostasis, growth=0.05)
     D = np.empty((T, 2, P), bondlab.DTYPE)
-    felt = _FeltDays(op.validate(), P, 2, sens)
+    felt = FeltDays(op.validate(), P, 2, sens)
     felt.run(S, D)
     scale = felt.scale
     st = op.begin((2, P), 1.0, sens)
