@@ -137,12 +137,12 @@ class ConsistentPartner(Partner):
                 "(continuous vs. partial reinforcement).")
     equations = (r"W_t = w\,\mathbb{1}[U_t < p_w]", r"C_t = c\,\mathbb{1}[U'_t < p_c]")
     parameters = {
-        "p_warmth": Param(float, 0, 1, default=0.9, label="Chance of warmth each day",
+        "p_warmth": Param(float, 0, 1, default=0.9, label="How often is the partner warm?",
                           help="How likely a bid for connection is answered warmly.",
                           step=0.01),
         "warmth": Param(float, 0, 3, default=1.0, label="How warm",
                         help="How strong the warmth is when it comes.", step=0.1),
-        "p_cruelty": Param(float, 0, 1, default=0.02, label="Chance of cruelty each day",
+        "p_cruelty": Param(float, 0, 1, default=0.02, label="How often is the partner cruel?",
                            help="How likely a day brings criticism or coldness.",
                            step=0.01),
         "cruelty": Param(float, 0, 3, default=0.5, label="How cruel",
@@ -204,12 +204,12 @@ class IntermittentPartner(Partner):
                  r"p_{\mathrm{other}} = \frac{p_w - p_c q}{1-p_c}",
                  r"P(W_t>0) = q\ \text{if}\ C_{t-1}>0,\ \text{else}\ p_{\mathrm{other}}")
     parameters = {
-        "p_warmth": Param(float, 0, 1, default=0.3, label="Chance of warmth each day",
+        "p_warmth": Param(float, 0, 1, default=0.3, label="How often is the partner warm?",
                           help="How likely a bid for connection is answered warmly.",
                           step=0.01),
         "warmth": Param(float, 0, 3, default=1.0, label="How warm",
                         help="How strong the warmth is when it comes.", step=0.1),
-        "p_cruelty": Param(float, 0, 1, default=0.3, label="Chance of cruelty each day",
+        "p_cruelty": Param(float, 0, 1, default=0.3, label="How often is the partner cruel?",
                            help="How likely a day brings criticism, coldness or worse.",
                            step=0.01),
         "cruelty": Param(float, 0, 3, default=1.0, label="How cruel",
@@ -299,16 +299,18 @@ class CyclePartner(Partner):
                  r"C \leftarrow C\,(1+e)^c")
     parameters = {
         "tension_days": Param(int, 1, 365, default=7, label="Tension building",
-                              help="How long the tension builds.", unit="days", step=1),
+                              help="How long the tension builds.", unit="days", step=1,
+                              slider=(1, 30)),
         "incident_days": Param(int, 1, 60, default=1, label="Incident",
-                               help="How long an incident lasts.", unit="days", step=1),
+                               help="How long an incident lasts.", unit="days", step=1,
+                               slider=(1, 7)),
         "reconciliation_days": Param(int, 1, 60, default=3,
                                      label="Reconciliation",
                                      help="How long the making-up lasts.", unit="days",
-                                     step=1),
+                                     step=1, slider=(1, 14)),
         "calm_days": Param(int, 0, 365, default=10, label="Calm",
                            help="How long the calm lasts before tension builds again.",
-                           unit="days", step=1),
+                           unit="days", step=1, slider=(0, 30)),
         "tension_cruelty": Param(float, 0, 3, default=0.5, label="Cruelty while tense",
                                  help="How hurtful the small cruelties are.", step=0.1),
         "incident_cruelty": Param(float, 0, 5, default=2.0, label="Cruelty of an incident",

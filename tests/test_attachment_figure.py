@@ -6,9 +6,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from bondlab import presets
-from widgets.attachment_figure import AttachmentFigure, draw_side, paradox_sentence
+from widgets.attachment_figure import AttachmentFigure, paradox_sentence
 from widgets.common import CALM_UPDATE
-from widgets.plots import SAFETY_LINE
+from widgets.panel import SAFETY_LINE
+from workshop.figures import draw_side
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ from matplotlib.figure import Figure
 
 import bondlab
 from widgets.common import CALM_UPDATE
-from widgets.schedule_explorer import ScheduleExplorer, draw_explorer
+from widgets.schedule_explorer import ScheduleExplorer
+from workshop.figures import draw_explorer
 
 
 @pytest.fixture(scope="module")
