@@ -258,11 +258,12 @@ class _OPStepper:
 
 
 _EXPO = {
-    "spacing": Param(int, 1, 10000, default=20, label="Steps between exposures",
-                     unit="steps", step=1),
-    "intensity": Param(float, -10, 10, default=1.0, label="Intensity (negative = aversive)",
-                       step=0.1),
-    "count": Param(int, 1, 1000, default=5, label="Number of exposures", step=1),
+    "spacing": Param(int, 1, 10000, default=20, label="Time between exposures",
+                     unit="steps", step=1, slider=(2, 100)),
+    "intensity": Param(float, -10, 10, default=1.0, label="Intensity (below 0 = unpleasant)",
+                       step=0.1, slider=(-3, 3)),
+    "count": Param(int, 1, 1000, default=5, label="Number of exposures", step=1,
+                   slider=(1, 20)),
     "duration": Param(int, 1, 10000, default=10, label="Length of each exposure",
                       unit="steps", step=1),
     "lead": Param(int, 0, 10000, default=10, label="Steps before the first", step=1),
@@ -307,3 +308,7 @@ def exposure_train(spacing=20, intensity=1.0, count=5, duration=10, lead=10, tai
         start = v["lead"] + i * v["spacing"]
         s[start:start + v["duration"]] = v["intensity"]
     return s
+
+
+#: Its parameter table (ranges, defaults, labels), as a model class has ``parameters``.
+exposure_train.parameters = _EXPO
