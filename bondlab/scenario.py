@@ -467,7 +467,8 @@ class ScenarioResult:
     ----------
     warmth, cruelty, attachment, mood, withdrawal, surprise : numpy.ndarray
         Shape (people, days): axis 0 people, axis 1 days.  Day index
-        ``days_together`` is the first day after leaving.
+        ``days_together`` is the first day after leaving.  (Transposed views of the
+        run's day-major arrays, so not C-contiguous: each day's people are.)
     phase : numpy.ndarray of int8 or None
         Cycle phase per person and day together (CyclePartner only; see
         :data:`bondlab.partners.PHASE_NAMES`), shape (people, days_together).
