@@ -41,7 +41,8 @@ workshop: install
 LAB_PORT ?= 8888
 lab: install
 	JUPYTER_CONFIG_PATH= $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) \
-		--LabApp.default_url=/lab/tree/labs --port=$(LAB_PORT)
+		--LabApp.default_url=/lab/tree/labs --port=$(LAB_PORT) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The student lab notebooks (labs/student/) from the instructor ones (labs/instructor/).
 lab-student: install
