@@ -117,7 +117,7 @@ def test_every_modules_lecture_exercises_appear_in_a_lab():
 
 
 def test_references_come_from_references_json():
-    from bondlab.references import format_reference
+    from workshop.references import format_reference
 
     known = {format_reference(e) for e in json.loads((ROOT / "data/references.json").read_text())}
     for name in NAMES:
@@ -127,7 +127,7 @@ def test_references_come_from_references_json():
 
 
 def test_every_modules_lecture_view_links_its_lab():
-    from bondlab.content import load_module, module_ids
+    from workshop.content import load_module, module_ids
 
     for mid in module_ids():
         if mid[:2] not in MODULE_LAB:
