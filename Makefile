@@ -37,10 +37,12 @@ workshop: install
 	$(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
 
 # The lab notebooks for university teaching (labs/), in JupyterLab: a person's command, never
-# CI's. The kit's Voila settings are left out (nothing here is a workshop page).
+# CI's. The kit's Voila settings are left out (nothing here is a workshop page), and JupyterLab
+# fetches no news feed and asks PyPI for no update (no host but this one).
 LAB_PORT ?= 8888
+LAB_ARGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 lab: install
-	JUPYTER_CONFIG_PATH= $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) \
+	JUPYTER_CONFIG_PATH= $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) \
 		--LabApp.default_url=/lab/tree/labs --port=$(LAB_PORT) \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -187,6 +187,12 @@ def test_a_fixed_opponent_needs_growth_zero():
     checks.check_fixed_opponent(op, float(op.run([1.0] * 200).felt[0, -1]))
 
 
+def test_the_checks_docstring_example_holds():
+    import doctest
+
+    assert doctest.testmod(checks).failed == 0
+
+
 def test_not_yet_is_shown_without_a_traceback():
     assert NotYet("Fill in x.")._render_traceback_() == ["Fill in x."]
 

@@ -1,6 +1,6 @@
 """A lab notebook in real JupyterLab: open it in Chromium, Run All, and see its figure, no error.
 
-JupyterLab is started as `make lab` starts it (without the kit's Voila settings), on a free
+JupyterLab is started as `make lab` starts it (no Voila settings, no news feed), on a free
 loopback port with a token, on a copy of labs/: Run All would otherwise leave its outputs in
 the repository's notebook when JupyterLab autosaves. One notebook keeps the test short.
 """
@@ -38,7 +38,8 @@ def jupyterlab(tmp_path_factory):
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
          f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}"],
+         f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
