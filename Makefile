@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 export JUPYTER_CONFIG_PATH := $(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
-.PHONY: workshop test bench bench-room install install-test clean
+.PHONY: workshop lab lab-student test bench bench-room install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,20 @@ workshop: install
 	@echo "  (first page in a few seconds; stop it with Ctrl+C)"
 	@echo ""
 	$(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
+
+# The lab notebooks for university teaching (labs/), in JupyterLab: a person's command, never
+# CI's. The kit's Voila settings are left out (nothing here is a workshop page), and JupyterLab
+# fetches no news feed and asks PyPI for no update (no host but this one).
+LAB_PORT ?= 8888
+LAB_ARGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+lab: install
+	JUPYTER_CONFIG_PATH= $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) \
+		--LabApp.default_url=/lab/tree/labs --port=$(LAB_PORT) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student lab notebooks (labs/student/) from the instructor ones (labs/instructor/).
+lab-student: install
+	$(BIN)/python labs/build_student.py
 
 test: install-test
 	$(BIN)/python -m pytest
