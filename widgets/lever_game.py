@@ -77,7 +77,7 @@ def draw_prediction(ax, predictions, yours, your_key):
     art = {}
     labels = {"continuous": "Every check\n(continuous)", "variable": "Unpredictable\n(variable)"}
     for i, key in enumerate(("continuous", "variable")):
-        q25, med, q75 = np.percentile(predictions[key], [25, 50, 75])
+        med, q25, q75 = bondlab.band(predictions[key])
         art[key] = ax.bar(i, med, color=COLORS[2 + i], hatch=("", "//")[i],
                           edgecolor=OKABE_ITO["black"], width=0.6,
                           yerr=[[med - q25], [q75 - med]], capsize=8,

@@ -27,7 +27,7 @@ from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, calm_message, guard, 
                             number_control, page_mode, status_line)
 
 __all__ = [
-    "SAFETY_LINE", "PHASE_HATCHES", "nan_band", "draw_band", "update_band", "draw_phase_bands",
+    "SAFETY_LINE", "PHASE_HATCHES", "draw_band", "update_band", "draw_phase_bands",
     "update_phase_bands", "phase_runs", "mark_day", "Panel", "safety_note", "lecture_notes",
     "parameter_table",
     "fmt_days", "nice_ceiling", "steady_limit",
@@ -89,31 +89,6 @@ def steady_limit(current: float, needed: float, keep: float = 0.6) -> float:
 
 
 # --------------------------------------------------------------------------- drawing
-
-def nan_band(values):
-    """(median, 25th, 75th percentile) over axis 0, ignoring NaN, vectorised.
-
-    Same numbers as ``np.nanpercentile(values, [50, 25, 75], axis=0)`` (linear
-    interpolation) without its per-column Python loop; all-NaN columns give NaN.
-
-    >>> m, lo, hi = nan_band(np.array([[1.0, np.nan], [3.0, np.nan], [2.0, 5.0]]))
-    >>> m.tolist(), lo.tolist(), hi.tolist()
-    ([2.0, 5.0], [1.5, 5.0], [2.5, 5.0])
-    """
-    x = np.sort(np.asarray(values, dtype=float), axis=0)  # NaN sort last
-    n = (~np.isnan(x)).sum(axis=0)
-    cols = np.arange(x.shape[1])
-    out = []
-    for q in (0.5, 0.25, 0.75):
-        pos = q * np.maximum(n - 1, 0)
-        lo = np.floor(pos).astype(int)
-        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
-        frac = pos - lo
-        v = x[lo, cols] * (1 - frac) + x[hi, cols] * frac
-        v[n == 0] = np.nan
-        out.append(v)
-    return tuple(out)
-
 
 def draw_band(ax, x, median, q25, q75, *, color=COLORS[0], linestyle=LINESTYLES[0],
               label=None, alpha=0.22):

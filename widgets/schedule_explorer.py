@@ -32,7 +32,7 @@ from bondlab import presets
 from bondlab.schedules import Schedule
 from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
                             figure_summary, new_figure, set_summary, style_axes)
-from widgets.plots import Panel, draw_band, heading, lecture_notes, nan_band, update_band
+from widgets.plots import Panel, draw_band, heading, lecture_notes, update_band
 
 __all__ = ["ScheduleExplorer", "SCHEDULES", "LEARNERS", "draw_explorer", "update_explorer"]
 
@@ -239,12 +239,12 @@ class ScheduleExplorer(Panel):
     def _data(self):
         tick = np.arange(self.ticks)
         cum = self.record.cumulative()
-        q25, med, q75 = np.percentile(cum, [25, 50, 75], axis=0)
+        med, q25, q75 = bondlab.band(cum, axis=0)
         example = cum[0]
         rt = np.flatnonzero(self.record.reinforced[0])
         rewards = (rt, example[rt])
-        expectation = nan_band(self.history.expectation)
-        surprise = nan_band(self.history.surprise)
+        expectation = self.history.band("expectation")
+        surprise = self.history.band("surprise")
         return tick, (med, q25, q75), example, rewards, expectation, surprise
 
     def _show_param(self, redraw=True):

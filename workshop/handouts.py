@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bondlab.stats import band
 from workshop.content import (load_flags, load_module, load_references, load_reflections,
                              modules_dir)
 from workshop.crisis import load_crisis_resources
@@ -210,7 +211,7 @@ def _fig_cumulative(new_figure):
                for t in ("continuous", "variable")}
     names = ("every time", "unpredictably")
     for i, (t, hatch) in enumerate(zip(presses, ("", "//"))):
-        q25, med, q75 = np.percentile(presses[t], [25, 50, 75])
+        med, q25, q75 = band(presses[t])
         bx.bar(i, med, color=(_C["blue"], _C["vermillion"])[i], hatch=hatch,
                edgecolor="black", width=0.6)
         bx.errorbar(i, med, yerr=[[med - q25], [q75 - med]], color="black", capsize=4)
