@@ -244,3 +244,119 @@ def test_every_mention_of_leaving_in_the_data_carries_the_caveat(where, text):
 ])
 def test_leaving_is_recognised(text, mentions):
     assert bool(LEAVING.search(text)) is mentions
+
+
+# ------------------------------------------------------------------ generated sentences
+
+#: Words that report what a model run did (with a number, any sentence does).
+_OUTCOME = re.compile(r"\d|\b(pull|withdrawal|expect\w*|surprise|mood|felt|respond\w*|"
+                      r"checking|lasted|faded|tolerance|relief|ups and downs|worst|settled|"
+                      r"incidents?|lifts|learned|marks)\b", re.I)
+_SIMULATED = re.compile(r"simulat|\bmodel\b", re.I)
+#: Outcomes the model is given by hand: grey rock's factor, support's effect, the noise.
+_BY_HAND = re.compile(r"grey rock|support|ups and downs|waves|healing", re.I)
+
+
+def model_outcomes(text: str) -> list[str]:
+    """Sentences of a generated text that report a model outcome (not the player's own)."""
+    return [s for s in sentences(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+            if _OUTCOME.search(s) and not re.search(r"\b(you|your)\b", s, re.I)]
+
+
+def _played(kind, checks=40):
+    from widgets.lever_game import LeverGame
+    game = LeverGame(seed=3, kind=kind)
+    for _ in range(checks):
+        game.check_button.click()
+    game.stop_button.click()
+    return game
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """Every sentence the components generate from a real model run: (where, text)."""
+    from widgets.attachment_figure import AttachmentFigure
+    from widgets.cycle_timeline import CycleTimeline
+    from widgets.leaving_simulator import LeavingSimulator, cost_sentence
+    from widgets.opponent_playground import OpponentPlayground
+    from widgets.schedule_explorer import ScheduleExplorer
+
+    out = []
+    fig = AttachmentFigure(people=100)
+    out += [("attachment figure", fig.paradox_text()), ("attachment figure", fig.describe())]
+    fig.right.value = "intermittent_rescorla_wagner"
+    out += [("attachment figure, negative control", fig.paradox_text())]
+    sim = LeavingSimulator(people=100)
+    out += [("leaving simulator", sim.describe()),
+            ("leaving simulator", cost_sentence(sim.cost))]
+    out += [("cycle timeline", CycleTimeline(people=50).describe())]
+    pg = OpponentPlayground()
+    out += [("opponent playground", pg.describe())]
+    pg.sliders["intensity"].value = -1.0
+    out += [("opponent playground, unpleasant", pg.describe())]
+    ex = ScheduleExplorer(people=5)
+    ex.extinction.value = True
+    out += [("schedule explorer", ex.describe())]
+    for kind in ("continuous", "variable"):
+        game = _played(kind)
+        out += [(f"lever game, {kind}", game.describe()), (f"lever game, {kind}", game.explain())]
+    return out
+
+
+@pytest.fixture(scope="module")
+def handout_summaries():
+    from workshop.handouts import HANDOUT_MODULES, module_figure
+    out = []
+    for module_id in HANDOUT_MODULES:
+        fig = module_figure(module_id[:2])
+        if fig is not None:
+            out.append((module_id, fig[2]))
+    assert len(out) == 5
+    return out
+
+
+def _check_outcomes(where, text):
+    for s in model_outcomes(text):
+        assert _SIMULATED.search(s), f"{where}: {s!r} reports a model outcome without saying " \
+                                     f"it is simulated"
+        if _BY_HAND.search(s):
+            assert re.search(r"\bassum", s, re.I), (
+                f"{where}: {s!r} reports an outcome put into the model by hand without "
+                f"saying it is assumed")
+
+
+def test_every_generated_sentence_says_it_is_simulated(generated):
+    assert len(generated) >= 12
+    for where, text in generated:
+        assert model_outcomes(text) or "lever game" in where, (where, text)
+        _check_outcomes(where, text)
+
+
+def test_every_handout_figure_sentence_says_it_is_simulated(handout_summaries):
+    for where, text in handout_summaries:
+        assert model_outcomes(text), (where, text)
+        _check_outcomes(where, text)
+
+
+def test_the_lever_game_reads_the_effect_as_a_group_difference(generated):
+    for where, text in generated:
+        for s in sentences(text):
+            if re.search(r"partial.reinforcement extinction effect", s, re.I):
+                assert re.search(r"many people|between groups|group", s, re.I), (where, s)
+
+
+def test_generated_mentions_of_leaving_carry_the_caveat(generated, handout_summaries):
+    from widgets.attachment_figure import AttachmentFigure
+    from widgets.leaving_simulator import LeavingSimulator
+    from workshop.handouts import module_handout_html
+    shown = {"attachment figure": widget_text(AttachmentFigure(people=50)),
+             "leaving simulator": widget_text(LeavingSimulator(people=50))}
+    for where, text in generated:
+        if LEAVING.search(_plain(text)):
+            panel = shown.get(where.split(",")[0])
+            assert panel is not None and not caveat(panel), (where, text)
+    for module_id, text in handout_summaries:
+        if LEAVING.search(_plain(text)):
+            page = html.unescape(re.sub(r"<[^>]+>", " ", module_handout_html(
+                module_id, figure=(b"", "figure", text))))
+            assert text in page and not caveat(page), module_id
