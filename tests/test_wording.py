@@ -272,6 +272,10 @@ def _played(kind, checks=40):
     return game
 
 
+#: What the panels with generated sentences show around them (filled by ``generated``).
+PANEL_TEXT: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def generated():
     """Every sentence the components generate from a real model run: (where, text)."""
@@ -283,10 +287,12 @@ def generated():
 
     out = []
     fig = AttachmentFigure(people=100)
+    PANEL_TEXT["attachment figure"] = widget_text(fig)
     out += [("attachment figure", fig.paradox_text()), ("attachment figure", fig.describe())]
     fig.right.value = "intermittent_rescorla_wagner"
     out += [("attachment figure, negative control", fig.paradox_text())]
     sim = LeavingSimulator(people=100)
+    PANEL_TEXT["leaving simulator"] = widget_text(sim)
     out += [("leaving simulator", sim.describe()),
             ("leaving simulator", cost_sentence(sim.cost))]
     out += [("cycle timeline", CycleTimeline(people=50).describe())]
@@ -346,17 +352,17 @@ def test_the_lever_game_reads_the_effect_as_a_group_difference(generated):
 
 
 def test_generated_mentions_of_leaving_carry_the_caveat(generated, handout_summaries):
-    from widgets.attachment_figure import AttachmentFigure
-    from widgets.leaving_simulator import LeavingSimulator
     from workshop.handouts import module_handout_html
-    shown = {"attachment figure": widget_text(AttachmentFigure(people=50)),
-             "leaving simulator": widget_text(LeavingSimulator(people=50))}
+    checked = set()
     for where, text in generated:
         if LEAVING.search(_plain(text)):
-            panel = shown.get(where.split(",")[0])
+            panel = PANEL_TEXT.get(where.split(",")[0])
             assert panel is not None and not caveat(panel), (where, text)
+            checked.add(where.split(",")[0])
     for module_id, text in handout_summaries:
         if LEAVING.search(_plain(text)):
             page = html.unescape(re.sub(r"<[^>]+>", " ", module_handout_html(
                 module_id, figure=(b"", "figure", text))))
             assert text in page and not caveat(page), module_id
+            checked.add(module_id)
+    assert {"attachment figure", "leaving simulator", "05_breaking_the_pull"} <= checked
