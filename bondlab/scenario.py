@@ -141,8 +141,9 @@ class Scenario(Model):
     """
 
     label = "A relationship and after"
-    citation = ("Dutton, D. G., & Painter, S. (1993). Violence and Victims, 8(2), 105–120; "
-                "see the partner, learner and affect models for their sources.")
+    citation = ("Didactic composite (not from a paper) of the partner, learner and affect "
+                "models, each citing its source; motivated by, not proposed in, Dutton, D. G., "
+                "& Painter, S. (1993). Violence and Victims, 8(2), 105–120.")
     equations = (
         r"r_t = W_t + x_t\,\max(0,\,b^-_t - a^-_t)",
         r"\mathrm{attachment}_t = (1-\pi_t)\,\bar r_t",
