@@ -25,7 +25,7 @@ frames: Playwright ``page.on("websocket")``): the kernel websocket with the
 the slider's ``{"method": "update", "state": {"value": ...}, "buffer_paths": []}``, and
 ipympl's draw round trip (the kernel asks for a drawing with ``{"type": "draw"}``, the page
 answers ``draw`` unless it is already waiting for an image, the image arrives as a binary
-``comm_msg``). A client on the older protocol froze the whole server (widgets/serving.py).
+``comm_msg``). A client on the older protocol froze the whole server (server/voila_fixes.py).
 
 Prints pages per second, TTI percentiles, memory per participant, slider p50/p95, kernels
 left, and the largest room this machine holds within the goals (every page interactive,
@@ -613,7 +613,7 @@ def start_server(log, cull_seconds):
 
 
 def wait_preheated(server, cap=300.0):
-    """Until every page's ready kernel has run its notebook (widgets.serving logs
+    """Until every page's ready kernel has run its notebook (server.preheat logs
     "Preheated:"), as when the facilitator starts the server a few minutes early."""
     end = time.perf_counter() + cap
     while "Preheated:" not in server.log_path.read_text() and time.perf_counter() < end:

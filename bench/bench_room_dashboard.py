@@ -44,8 +44,8 @@ def _stats(label, ms):
 
 
 def kernel_side(rounds):
-    os.environ["BONDLAB_DATA_DIR"] = tempfile.mkdtemp(prefix="bondlab-bench-")
-    from bondlab import room
+    os.environ["BONDLAB_STATE_DIR"] = tempfile.mkdtemp(prefix="bondlab-bench-")
+    from workshop import room
     from widgets.class_experiment import FacilitatorDashboard
 
     code = room.start_room(rewards=8, ratio=4.0)
@@ -112,9 +112,9 @@ def browser_side(rounds):
     from kit_browser import CHROMIUM, CHROMIUM_ARGS, VoilaServer, wait_ready
 
     data = Path(tempfile.mkdtemp(prefix="bondlab-bench-"))
-    os.environ["BONDLAB_DATA_DIR"] = str(data)
+    os.environ["BONDLAB_STATE_DIR"] = str(data)
     os.environ["BONDLAB_FACILITATOR_KEY_FILE"] = str(data / "facilitator.key")
-    from bondlab import room
+    from workshop import room
 
     code = room.start_room(rewards=8, ratio=4.0)
     _fill(room, code, 30)

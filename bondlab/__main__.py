@@ -1,14 +1,15 @@
-"""The ``bondlab`` command: list presets, run scenarios, extinction, validate.
+"""The engine's commands: list presets, run scenarios, extinction, validate.
 
 Usage::
 
-    bondlab list
-    bondlab run SCENARIO [--set name=value ...] [--people N] [--days D] [--seed S]
-                         [--json] [--plot FILE.png]
+    python -m bondlab list
+    python -m bondlab run SCENARIO [--set name=value ...] [--people N] [--days D] [--seed S]
+                                   [--json]
     bondlab extinction --schedule SPEC --learner NAME [--people N] [--seed S] [--json]
-    bondlab validate [--json]
+    python -m bondlab validate [--json]
 
-Bad input exits with status 2 and a one-line message on stderr.
+The installed ``bondlab`` command (:mod:`workshop.cli`) has these and adds the kit's own:
+``bondlab handouts`` and ``bondlab run ... --plot FILE.png``. Bad input exits with status 2 and a one-line message on stderr.
 """
 
 from __future__ import annotations
@@ -104,7 +105,6 @@ def build_parser():
                    help="days simulated after leaving (days_after)")
     r.add_argument("--seed", type=_seed, help="random seed")
     r.add_argument("--json", action="store_true", help="print one JSON object")
-    r.add_argument("--plot", metavar="FILE.png", help="save a figure (needs matplotlib)")
     e = sub.add_parser("extinction", help="trials to extinction after training")
     e.add_argument("--schedule", required=True, help="e.g. CRF, RR0.3, VR5, FR3")
     e.add_argument("--learner", required=True, help="rw, td or cd")
@@ -115,10 +115,7 @@ def build_parser():
     e.add_argument("--json", action="store_true")
     v = sub.add_parser("validate", help="check the models against the literature")
     v.add_argument("--json", action="store_true")
-    h = sub.add_parser("handouts", help="printable handouts (HTML, and PDF via Chromium)")
-    h.add_argument("--out", required=True, metavar="DIR", help="folder to write them to")
-    h.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
-                   help="print PDFs with headless Chromium (default: when available)")
+    p.subcommands = sub  # workshop.cli adds the kit's commands here
     return p
 
 
@@ -132,7 +129,9 @@ def _cmd_list(args, out):
     return 0
 
 
-def _cmd_run(args, out):
+def _cmd_run(args, out, on_result=None):
+    """``on_result(result, args)``, if given, runs after the scenario and returns a line to
+    print (workshop.cli draws the --plot figure this way)."""
     from . import presets
     overrides = _sets(args.set)
     if args.people is not None:
@@ -144,8 +143,7 @@ def _cmd_run(args, out):
     scn = presets.load_scenario(args.scenario, **overrides)
     result = scn.run()
     summary = result.summary()
-    if args.plot:
-        _plot(result, args.plot, args.scenario)
+    note = on_result(result, args) if on_result else None
     if args.json:
         doc = {"command": "run", "inputs": {
             "scenario": args.scenario, "set": overrides,
@@ -159,8 +157,8 @@ def _cmd_run(args, out):
         for k, v in summary.items():
             print(f"  {k:<24} {v:.4g}" if isinstance(v, float) else f"  {k:<24} {v}",
                   file=out)
-        if args.plot:
-            print(f"  figure written to {args.plot}", file=out)
+        if note:
+            print(f"  {note}", file=out)
     return 0
 
 
@@ -175,33 +173,6 @@ def _params_json(scn):
         else:
             d[k] = val
     return d
-
-
-def _plot(result, path, title):
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ValueError("--plot needs matplotlib, which is not installed.") from None
-    fig = Figure(figsize=(8, 7))
-    axes = fig.subplots(3, 1, sharex=True)
-    day = result.day
-    styles = {"attachment": ("#0072B2", "-"), "mood": ("#E69F00", "--"),
-              "withdrawal": ("#D55E00", ":")}
-    for ax, name in zip(axes, ("attachment", "mood", "withdrawal")):
-        med, q25, q75 = result.band(name)
-        colour, ls = styles[name]
-        ax.fill_between(day, q25, q75, color=colour, alpha=0.25, linewidth=0)
-        ax.plot(day, med, color=colour, linestyle=ls, label=f"{name} (median, quartiles)")
-        ax.axvline(0, color="0.3", linewidth=1)
-        ax.set_ylabel(name)
-        ax.legend(loc="upper right", fontsize=8)
-    axes[-1].set_xlabel("days relative to leaving (0 = first day apart)")
-    fig.suptitle(f"Bond Lab scenario: {title}")
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=100)
-    except OSError as e:
-        raise ValueError(f"Cannot write the figure to {path!r}: {e.strerror}.") from None
 
 
 def _cmd_extinction(args, out):
@@ -240,22 +211,21 @@ def _cmd_validate(args, out):
     return 0 if ok else 1
 
 
-def _cmd_handouts(args, out):
-    from .handouts import main_handouts
-    return main_handouts(args, out)
+COMMANDS = {"list": _cmd_list, "run": _cmd_run, "extinction": _cmd_extinction,
+            "validate": _cmd_validate}
 
 
-def main(argv=None):
-    """Entry point for ``bondlab`` and ``python -m bondlab``; returns the exit status."""
+def main(argv=None, parser=None, commands=None):
+    """Entry point for ``python -m bondlab`` (and, with the kit's ``parser`` and
+    ``commands``, for the ``bondlab`` command); returns the exit status."""
     out = sys.stdout
+    commands = commands or COMMANDS
     try:
-        args = build_parser().parse_args(argv)
+        args = (parser or build_parser()).parse_args(argv)
         if not args.command:
-            raise _Usage("bondlab: choose a command: list, run, extinction, validate "
-                         "(see bondlab --help)")
-        return {"list": _cmd_list, "run": _cmd_run, "extinction": _cmd_extinction,
-                "validate": _cmd_validate,
-                "handouts": _cmd_handouts}[args.command](args, out)
+            raise _Usage("bondlab: choose a command: " + ", ".join(commands)
+                         + " (see bondlab --help)")
+        return commands[args.command](args, out)
     except _Usage as e:
         print(str(e), file=sys.stderr)
         return 2

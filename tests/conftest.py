@@ -47,7 +47,7 @@ def voila(tmp_path_factory):
     """
     data = tmp_path_factory.mktemp("bondlab-data")
     server = VoilaServer(tmp_path_factory.mktemp("voila") / "voila.log",
-                         extra_env={"BONDLAB_DATA_DIR": str(data)}).start()
+                         extra_env={"BONDLAB_STATE_DIR": str(data)}).start()
     yield server
     server.stop()
 

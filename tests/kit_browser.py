@@ -58,8 +58,8 @@ def notebook_pages() -> list[str]:
 
 
 def preheated_pages() -> list[str]:
-    """The pages that get a ready kernel: all but the reading pages (widgets.serving)."""
-    from widgets.serving import READING_PAGES
+    """The pages that get a ready kernel: all but the reading pages (server.preheat)."""
+    from server.preheat import READING_PAGES
     return [nb for nb in notebook_pages() if nb not in READING_PAGES]
 
 
@@ -78,7 +78,7 @@ class VoilaServer:
         env = dict(os.environ, **self.extra_env)
         # The class experiment's database and facilitator key stay beside the log, never in
         # the home folder of whoever runs the tests.
-        env.setdefault("BONDLAB_DATA_DIR", str(self.log_path.parent / "bondlab-data"))
+        env.setdefault("BONDLAB_STATE_DIR", str(self.log_path.parent / "bondlab-data"))
         for var, folder in (("JUPYTER_PATH", "share"), ("JUPYTER_CONFIG_PATH", "etc")):
             env[var] = os.pathsep.join(filter(None, [str(ROOT / folder / "jupyter"), env.get(var)]))
         self.log = open(self.log_path, "w")

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from bondlab import room
+from workshop import room
 from widgets import class_experiment as ce
 from widgets.common import CALM_UPDATE, set_query_string
 from widgets.lever_game import LeverGame
@@ -22,7 +22,7 @@ from widgets.lever_game import LeverGame
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("BONDLAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BONDLAB_STATE_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("BONDLAB_FACILITATOR_KEY_FILE", raising=False)
     monkeypatch.delenv("BONDLAB_PUBLIC_URL", raising=False)
     for var in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"):

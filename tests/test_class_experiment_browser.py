@@ -1,6 +1,6 @@
 """The room's experiment in Chromium: a facilitator and three participants, one Voila server.
 
-The server gets its own data directory (BONDLAB_DATA_DIR in a temporary folder), so the
+The server gets its own data directory (BONDLAB_STATE_DIR in a temporary folder), so the
 test reads and checks the very database the pages wrote. Each person has a separate
 browser context (no shared cookies or storage), as on separate devices. Participants
 consent and play by keyboard; the facilitator's dashboard shows their pooled results; the
@@ -31,7 +31,7 @@ KEY_FILE_NAME = "facilitator.key"
 def room_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("room-data")
     server = VoilaServer(tmp_path_factory.mktemp("voila-room") / "voila.log",
-                         extra_env={"BONDLAB_DATA_DIR": str(data),
+                         extra_env={"BONDLAB_STATE_DIR": str(data),
                                     "BONDLAB_FACILITATOR_KEY_FILE": str(data / KEY_FILE_NAME)})
     server.data = data
     server.start()

@@ -3,15 +3,28 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from bondlab.__main__ import main
+from workshop.cli import main
+
+
+BONDLAB = str(Path(sys.executable).parent / "bondlab")  # the installed command (workshop.cli)
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "bondlab", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([BONDLAB, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_the_engine_alone_runs_as_python_m_bondlab():
+    """The engine's own commands need nothing of the kit; the kit's are offered elsewhere."""
+    p = subprocess.run([sys.executable, "-m", "bondlab", "list"], capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0 and "intermittent" in p.stdout
+    p = subprocess.run([sys.executable, "-m", "bondlab", "handouts", "--out", "x"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and "handouts" in p.stderr
 
 
 def test_list():

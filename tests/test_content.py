@@ -1,4 +1,4 @@
-"""bondlab.content: the module texts and JSON data load, and broken files say where."""
+"""workshop.content: the module texts and JSON data load, and broken files say where."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bondlab import content as c
+from workshop import content as c
 
 VALID = """# 9 · Test module
 <!-- minutes: 5 -->
@@ -144,7 +144,7 @@ def test_invalid_json_names_line(tmp_path):
 def test_content_imports_no_jupyter():
     import subprocess
 
-    code = ("import sys, bondlab.content as c; c.load_modules(); "
+    code = ("import sys, workshop.content as c; c.load_modules(); "
             "print([m for m in ('ipywidgets', 'IPython', 'matplotlib') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

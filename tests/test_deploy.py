@@ -103,7 +103,7 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
     port = free_port()
     env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
                JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
-               BONDLAB_DATA_DIR=str(tmp_path / "data"))
+               BONDLAB_STATE_DIR=str(tmp_path / "data"))
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", f"--port={port}",

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from bondlab.__main__ import main
-from bondlab.content import load_module, load_references, load_reflections
-from bondlab.handouts import (HANDOUT_MODULES, _similar, chromium_path, help_line,
+from workshop.cli import main
+from workshop.content import load_module, load_references, load_reflections
+from workshop.handouts import (HANDOUT_MODULES, _similar, chromium_path, help_line,
                               pdf_page_count)
-from bondlab.help import load_crisis_resources
+from workshop.crisis import load_crisis_resources
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,7 +150,7 @@ def test_pdf_page_counter():
 
 
 def test_engine_stays_free_of_plotting_and_browser_imports():
-    code = ("import sys, bondlab.handouts, bondlab.references; "
+    code = ("import sys, workshop.handouts, workshop.references; "
             "bad = [m for m in ('matplotlib', 'matplotlib.pyplot', 'playwright', 'ipywidgets',"
             " 'IPython', 'widgets', 'mistune') if m in sys.modules]; print(bad)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -2,7 +2,7 @@
 
 Six participants open figure pages at the same moment -- one real Chromium page and five
 protocol-level clients that talk to the kernel websocket as the page does (one of them on
-the older websocket protocol, which froze the whole server before widgets/serving.py's
+the older websocket protocol, which froze the whole server before server/voila_fixes.py's
 ``fix_binary_frames``) -- every page must become interactive, every slider move must bring
 its new figure, and once everyone has left the server must hold no more kernels than the
 preheated pool. The full room (bursts of 30, slider latency, a day of visits) is
@@ -112,7 +112,7 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
     kernels = len(kernel_pids(room_server.connection_dir))
     assert kernels <= pool, f"{kernels} kernels after everyone left; the pool is {pool}"
 
-    # the start page's kernel was preheated first (widgets.serving.start_page_first), then
+    # the start page's kernel was preheated first (server.preheat.start_page_first), then
     # every page a room opens, and no reading page
     wait_preheated(room_server, cap=120)
     filled = re.findall(r"Kernel pool of (\S+) is filled", room_server.log_path.read_text())

@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from bondlab.content import INTERACTIVES, load_module, module_ids
+from workshop.content import INTERACTIVES, load_module, module_ids
 from widgets import common, registry
 from widgets.module_page import DISTRESS_PROTOCOL, ModulePage, show_module
 

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from bondlab.content import load_module, module_ids
+from workshop.content import load_module, module_ids
 from kit_browser import wait_ready
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bondlab.help import load_crisis_resources
+from workshop.crisis import load_crisis_resources
 from kit_browser import READY_JS, notebook_pages, wait_ready
 
 pytestmark = pytest.mark.browser

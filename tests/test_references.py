@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bondlab.content import load_references
-from bondlab.references import format_reference, reference_year, sort_references
+from workshop.content import load_references
+from workshop.references import format_reference, reference_year, sort_references
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_TEXTS = sorted((ROOT / "data" / "modules").glob("*.md"))
@@ -80,7 +80,7 @@ def test_notebook_is_thin_and_stored_without_outputs():
 def test_doctests():
     import doctest
 
-    import bondlab.references
+    import workshop.references
     import widgets.references
-    for module in (bondlab.references, widgets.references):
+    for module in (workshop.references, widgets.references):
         assert doctest.testmod(module).failed == 0, module.__name__

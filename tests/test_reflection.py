@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from urllib.parse import unquote
 
-from bondlab.content import load_flags, load_quick_check, load_reflections
+from workshop.content import load_flags, load_quick_check, load_reflections
 from widgets.flag_sort import FlagSort
 from widgets.quick_check import QuickCheck
 from widgets.reflection import FILE_NAME, PRIVACY_LINE, Reflection
@@ -61,7 +61,7 @@ def test_quick_check_without_questions():
 
 
 def test_resources_list_every_service():
-    from bondlab.help import load_crisis_resources
+    from workshop.crisis import load_crisis_resources
 
     text = Resources().children[0].value
     for region in load_crisis_resources()["regions"]:

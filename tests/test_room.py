@@ -1,4 +1,4 @@
-"""The room's store (bondlab/room.py): many writers, killed writers, hostile values, retention.
+"""The room's store (workshop/room.py): many writers, killed writers, hostile values, retention.
 
 Each test has its own database in a temporary directory. The concurrency tests write through
 the kit's own functions (``join`` then ``submit``, one short transaction each), from 30
@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from bondlab import room
+from workshop import room
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    monkeypatch.setenv("BONDLAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BONDLAB_STATE_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("BONDLAB_FACILITATOR_KEY_FILE", raising=False)
     return room.db_path()
 
@@ -68,8 +68,8 @@ def _participant(args):
     """One participant's page in its own process: join, wait for the common instant, submit
     twice (a re-sent message), report what happened."""
     data_dir, code, token, start_at = args
-    os.environ["BONDLAB_DATA_DIR"] = data_dir
-    from bondlab import room as r
+    os.environ["BONDLAB_STATE_DIR"] = data_dir
+    from workshop import room as r
 
     kind = r.join(code, token)
     time.sleep(max(0.0, start_at - time.time()))
@@ -137,7 +137,7 @@ def test_thirty_threads_submit_in_the_same_second_each_stored_once(db):
 
 KILLED_IN_A_TRANSACTION = textwrap.dedent("""
     import sys, time
-    from bondlab import room
+    from workshop import room
     code = sys.argv[1]
     with room._Tx(None) as conn:            # the kit's write transaction
         for i in range(2000):
@@ -148,7 +148,7 @@ KILLED_IN_A_TRANSACTION = textwrap.dedent("""
 
 KILLED_WHILE_SUBMITTING = textwrap.dedent("""
     import sys
-    from bondlab import room
+    from workshop import room
     code = sys.argv[1]
     print("go", flush=True)
     for i in range(100000):                 # killed somewhere in here
@@ -395,13 +395,23 @@ def test_the_database_lives_in_the_data_dir_privately_in_wal_mode(db, tmp_path):
     assert room.get_room(code).retention_days == room.DEFAULT_RETENTION_DAYS
 
 
-def test_default_data_dir_follows_xdg(monkeypatch, tmp_path):
+def test_default_state_dir_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("BONDLAB_STATE_DIR", raising=False)
     monkeypatch.delenv("BONDLAB_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert room.data_dir() == tmp_path / "xdg" / "bondlab"
+    assert room.state_dir() == tmp_path / "xdg" / "bondlab"
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert room.data_dir() == tmp_path / "home" / ".local" / "share" / "bondlab"
+    assert room.state_dir() == tmp_path / "home" / ".local" / "share" / "bondlab"
+
+
+def test_the_old_name_of_the_state_dir_still_works_with_a_warning(monkeypatch, tmp_path):
+    monkeypatch.delenv("BONDLAB_STATE_DIR", raising=False)
+    monkeypatch.setenv("BONDLAB_DATA_DIR", str(tmp_path / "old"))
+    with pytest.warns(FutureWarning, match="BONDLAB_STATE_DIR"):
+        assert room.state_dir() == tmp_path / "old"
+    monkeypatch.setenv("BONDLAB_STATE_DIR", str(tmp_path / "new"))
+    assert room.state_dir() == tmp_path / "new"  # the new name wins, and says nothing
 
 
 def test_facilitator_key_is_made_once_privately_and_checked(db, room_log, tmp_path,
@@ -435,7 +445,7 @@ def test_settings_are_validated(db, room_log):
 
 
 def test_the_engine_layer_imports_no_jupyter():
-    code = ("import sys, bondlab.room; bad = [m for m in ('ipywidgets', 'IPython', "
+    code = ("import sys, workshop.room; bad = [m for m in ('ipywidgets', 'IPython', "
             "'matplotlib.pyplot', 'voila') if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr

@@ -10,7 +10,8 @@ import zmq
 import zmq.asyncio
 from jupyter_client.session import Session
 
-import widgets.serving
+import server.preheat
+import server.voila_fixes
 
 
 async def _reply_after_shadow_send(session: Session) -> bool:
@@ -58,8 +59,8 @@ def test_without_the_fix_the_reply_is_stranded(original_send):
 
 
 def test_with_the_fix_the_reply_arrives(original_send):
-    assert widgets.serving.fix_lost_wakeup() is True
-    assert widgets.serving.fix_lost_wakeup() is True  # applying it twice changes nothing
+    assert server.voila_fixes.fix_lost_wakeup() is True
+    assert server.voila_fixes.fix_lost_wakeup() is True  # applying it twice changes nothing
     assert run_fresh(_reply_after_shadow_send(Session())) is True
 
 
@@ -98,8 +99,8 @@ def test_without_the_fix_voila_would_count_a_legacy_frame_as_1e17_offsets(voila_
 
 
 def test_with_the_fix_legacy_frames_pass_and_v1_frames_read_as_before(voila_reader):
-    assert widgets.serving.fix_binary_frames() is True
-    assert widgets.serving.fix_binary_frames() is True  # applying it twice changes nothing
+    assert server.voila_fixes.fix_binary_frames() is True
+    assert server.voila_fixes.fix_binary_frames() is True  # applying it twice changes nothing
     read = voila_reader.read_header_from_binary_message
     legacy, v1 = _frames()
     t0 = time.perf_counter()
@@ -119,8 +120,8 @@ def test_start_page_first_wraps_voilas_kernel_manager_factory(monkeypatch):
 
     original = voila.app.voila_kernel_manager_factory
     monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", original)  # restored after
-    assert widgets.serving.start_page_first() is True
-    assert widgets.serving.start_page_first() is True  # applying it twice wraps once
+    assert server.preheat.start_page_first() is True
+    assert server.preheat.start_page_first() is True  # applying it twice wraps once
     factory = voila.app.voila_kernel_manager_factory
     assert factory is not original and factory.__wrapped__ is original
     plain = factory(AsyncMappingKernelManager, False, 1)  # no preheating: Voila's own class
@@ -167,7 +168,7 @@ def _late_output(tmp_path, which):
 
     from kit_browser import ROOT
 
-    env = dict(os.environ, BONDLAB_DATA_DIR=str(tmp_path))
+    env = dict(os.environ, BONDLAB_STATE_DIR=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", LATE_OUTPUT, str(ROOT / "etc" / "jupyter"), which],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr[-2000:]

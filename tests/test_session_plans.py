@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bondlab.content import load_modules, modules_dir
+from workshop.content import load_modules, modules_dir
 
 GUIDE = modules_dir() / "facilitator_guide.md"
 PLANS = {"90 minutes": 90, "2 hours": 120}

@@ -5,7 +5,7 @@ Two views of one page (``notebooks/class_experiment.ipynb``), chosen by the quer
 - **Participant** (``?room=CODE``): the page says exactly what would be shared and asks
   first. With a yes, the room assigns the hidden schedule (balanced), the lever game runs,
   and the result (schedule, checks, checks after the messages stopped, seconds to stop; no
-  name, no free text) is stored once in the room (:mod:`bondlab.room`). With a no, the
+  name, no free text) is stored once in the room (:mod:`workshop.room`). With a no, the
   game is the same and nothing leaves the page. Afterwards "See the room's results" shows
   the room's counts and medians once the facilitator has revealed them, never a row.
   Without a room code, or with a wrong or expired one, a calm line and the plain game.
@@ -17,13 +17,13 @@ Two views of one page (``notebooks/class_experiment.ipynb``), chosen by the quer
   delete with confirmation, and the retention period.
 
 Every callback runs inside :func:`widgets.common.guard`; every value that reaches the room
-is validated by :mod:`bondlab.room`, which logs and refuses anything malformed.
+is validated by :mod:`workshop.room`, which logs and refuses anything malformed.
 
 Example
 -------
 >>> import tempfile, pathlib
 >>> db = pathlib.Path(tempfile.mkdtemp()) / "rooms.sqlite3"
->>> from bondlab import room
+>>> from workshop import room
 >>> code = room.start_room(path=db)
 >>> page = ParticipantRoom(code=code, path=db)
 >>> page.yes_button.click(); page.game.kind in ("continuous", "variable")
@@ -43,7 +43,7 @@ import ipywidgets as w
 import numpy as np
 
 import bondlab
-from bondlab import room
+from workshop import room
 from widgets.common import (COLORS, OKABE_ITO, calm_message, figure_panel, figure_summary,
                             guard, logger, new_figure, number_control, page_mode, query_param,
                             safe_build, set_summary, status_line, style_axes)
@@ -111,7 +111,7 @@ class ParticipantRoom(w.VBox):
     code : str, optional
         The room code from the link (``?room=``); None shows the plain game and a code field.
     path : path, optional
-        The rooms database (default :func:`bondlab.room.db_path`).
+        The rooms database (default :func:`workshop.room.db_path`).
     seed : int, optional
         Seed for the game's random draws (tests).
     """
@@ -435,7 +435,7 @@ class FacilitatorDashboard(w.VBox):
     Parameters
     ----------
     path : path, optional
-        The rooms database (default :func:`bondlab.room.db_path`).
+        The rooms database (default :func:`workshop.room.db_path`).
     """
 
     def __init__(self, path=None, **kwargs):

@@ -35,7 +35,6 @@ widget is used anywhere: writing into Output widgets while a cell executes can h
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import html
 import logging
@@ -47,6 +46,8 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 import numpy as np
+
+from workshop.style import COLORS, LINESTYLES, OKABE_ITO, RC, plot_style  # noqa: F401 (re-exported)
 
 __all__ = [
     "MODES", "page_mode", "query_param", "query_int", "set_query_string",
@@ -360,41 +361,6 @@ def debounce(wait: float = 0.15):
 
 
 # --------------------------------------------------------------------------- plot style
-
-#: Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
-    "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
-}
-#: The order series take: strong contrasts first (yellow last: low contrast on white).
-COLORS = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple",
-                                 "orange", "sky_blue", "black", "yellow")]
-#: Line styles paired with COLORS, so colour is never the only code.
-LINESTYLES = ["solid", "dashed", "dotted", "dashdot",
-              (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 3)), (0, (3, 1, 1, 1))]
-
-#: rcParams for a projector: large fonts, thick lines, no chart junk.
-RC = {
-    "font.size": 15, "axes.titlesize": 17, "axes.labelsize": 15,
-    "xtick.labelsize": 13, "ytick.labelsize": 13, "legend.fontsize": 13,
-    "lines.linewidth": 2.5, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.grid": True, "grid.alpha": 0.3, "figure.dpi": 100, "savefig.dpi": 100,
-    "figure.facecolor": "white", "axes.facecolor": "white",
-}
-
-
-@contextlib.contextmanager
-def plot_style():
-    """Context manager: draw inside it to get the kit's style (fonts are read at creation)."""
-    import matplotlib
-    from cycler import cycler
-
-    rc = dict(RC)
-    rc["axes.prop_cycle"] = cycler(color=COLORS[:4]) + cycler(linestyle=LINESTYLES[:4])
-    with matplotlib.rc_context(rc):
-        yield
-
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), interactive=True,
                **subplots_kw):

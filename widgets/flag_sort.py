@@ -27,7 +27,7 @@ class FlagSort(w.VBox):
         super().__init__(**kwargs)
         self.add_class("bondlab-flag-sort")
         if items is None:
-            from bondlab.content import load_flags
+            from workshop.content import load_flags
             items = load_flags()
         self.items = list(items)
         self.choices: list[str | None] = [None] * len(self.items)

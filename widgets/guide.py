@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from bondlab.content import modules_dir
+from workshop.content import modules_dir
 from widgets.common import markdown_html, safe_build
 
 __all__ = ["show_guide"]

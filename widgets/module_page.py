@@ -83,7 +83,7 @@ def _reference_line(ref: dict) -> str:
 
 def _with_citations(text: str, refs: dict) -> tuple[str, list[str]]:
     """Replace [@key] by (Author Year); return the text and the keys cited."""
-    from bondlab.content import _CITE, citation_keys
+    from workshop.content import _CITE, citation_keys
 
     keys = citation_keys(text)
     out = _CITE.sub(lambda m: f"({_cite_label(refs[m.group(1)])})"
@@ -97,7 +97,7 @@ class ModulePage(w.VBox):
     def __init__(self, module_id: str, mode: str | None = None, start: int | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        from bondlab.content import load_module, load_references, module_ids
+        from workshop.content import load_module, load_references, module_ids
 
         self.add_class("bondlab-module")
         self.mode = mode or page_mode()
@@ -128,7 +128,7 @@ class ModulePage(w.VBox):
 
     # -- parts --------------------------------------------------------------------
     def _module_list(self) -> str:
-        from bondlab.content import load_module
+        from workshop.content import load_module
 
         items = []
         for mid in self.ids:
@@ -145,7 +145,7 @@ class ModulePage(w.VBox):
         if i < 0 or i + 1 >= len(ids):
             return None
         try:
-            from bondlab.content import load_module
+            from workshop.content import load_module
             nxt = load_module(ids[i + 1])
         except Exception:  # noqa: BLE001 -- the next module's own page will say so
             logger.exception("could not read the next module %s", ids[i + 1])

@@ -22,6 +22,7 @@ import math
 import ipywidgets as w
 import numpy as np
 
+from workshop.style import PHASE_COLORS, PHASE_HATCHES  # noqa: F401 (re-exported)
 from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, calm_message, guard, mode_notes,
                             number_control, page_mode, status_line)
 
@@ -36,13 +37,6 @@ __all__ = [
 SAFETY_LINE = ("Leaving can be the most dangerous time. If you are thinking about leaving or "
                "about no contact, a domestic-abuse advocate can help you make a safety plan; "
                "the Help link at the top of this page lists people to talk to.")
-
-#: Hatching per cycle phase (tension, incident, reconciliation, calm): colour is never the
-#: only code.
-PHASE_HATCHES = ("//", "xx", "..", "")
-PHASE_COLORS = (OKABE_ITO["orange"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"],
-                OKABE_ITO["sky_blue"])
-
 
 def fmt_days(x: float) -> str:
     """'12 days', '1 day', or 'more than the whole run' for inf."""

@@ -28,7 +28,7 @@ class QuickCheck(w.VBox):
         super().__init__(**kwargs)
         self.add_class("bondlab-quick-check")
         if questions is None:
-            from bondlab.content import load_quick_check
+            from workshop.content import load_quick_check
             questions = load_quick_check().get(number or "", [])
         self.questions = list(questions)
         self.status = status_line()

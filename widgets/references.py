@@ -3,7 +3,7 @@
 Each entry shows authors, year, title, journal, volume, pages, the DOI as text (never a
 link: pages make no request to any other host, and following one is the reader's choice)
 and how sure the kit is of the details (the CSL ``note``), plus the modules that cite it.
-Formatting lives in :mod:`bondlab.references` and is shared with the handouts.
+Formatting lives in :mod:`workshop.references` and is shared with the handouts.
 
 >>> page = references_html()
 >>> "Solomon" in page and "Certainty" in page
@@ -16,8 +16,8 @@ from collections import defaultdict
 
 import ipywidgets as w
 
-from bondlab.content import load_modules, load_references
-from bondlab.references import format_reference_html, reference_year, sort_references
+from workshop.content import load_modules, load_references
+from workshop.references import format_reference_html, reference_year, sort_references
 from widgets.common import safe_build
 
 __all__ = ["references_html", "show_references", "cited_in"]

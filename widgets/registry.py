@@ -1,6 +1,6 @@
 """Which component a step's ``<!-- interactive: NAME -->`` builds.
 
-Every name in :data:`bondlab.content.INTERACTIVES` has a factory here, called as
+Every name in :data:`workshop.content.INTERACTIVES` has a factory here, called as
 ``factory(module, step)`` and returning a widget (or ``None`` for "none"). The science
 components (lever game, schedule explorer, ...) are imported lazily by module name, so a
 page only loads what its steps use, and a component that does not exist yet shows a calm
@@ -53,7 +53,7 @@ def _none(module=None, step=None):
 
 
 def _reflection(module=None, step=None):
-    from bondlab.content import load_reflections
+    from workshop.content import load_reflections
     from widgets.reflection import Reflection
 
     prompts = load_reflections().get(module.number, []) if module is not None else []

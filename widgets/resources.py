@@ -22,7 +22,7 @@ class Resources(w.VBox):
         super().__init__(**kwargs)
         self.add_class("bondlab-resources")
         if data is None:
-            from bondlab.help import load_crisis_resources
+            from workshop.crisis import load_crisis_resources
             data = load_crisis_resources()
         parts = [f"<p><strong>{_e(data['emergency'])}</strong></p>",
                  f"<p>{_e(data['safety_planning'])}</p>",

@@ -6,8 +6,9 @@ Everything a facilitator might change is an environment variable, listed in the 
 import logging
 import os
 
-from bondlab.help import shell_resources
-from widgets.serving import READING_PAGES, fix_binary_frames, fix_lost_wakeup, start_page_first
+from server.preheat import READING_PAGES, start_page_first
+from server.shell import shell_resources
+from server.voila_fixes import fix_binary_frames, fix_lost_wakeup
 
 c = get_config()  # noqa: F821 (provided by traitlets when Voila loads this file)
 
@@ -53,9 +54,9 @@ c.VoilaKernelManager.preheat_denylist = list(READING_PAGES)
 
 # The room's experiment (class_experiment.ipynb): the facilitator key, made once in the data
 # directory (or read from BONDLAB_FACILITATOR_KEY_FILE) and printed for whoever started the
-# server; kernels read the same file. See bondlab/room.py.
+# server; kernels read the same file. See workshop/room.py.
 try:
-    from bondlab.room import facilitator_key, key_path
+    from workshop.room import facilitator_key, key_path
     print(f"\n  Facilitator key for the room's experiment: {facilitator_key()}\n"
           f"  Open class_experiment.ipynb?mode=facilitator and type it there (kept in "
           f"{key_path()}).\n", flush=True)
@@ -63,12 +64,12 @@ except Exception as error:  # noqa: BLE001 -- the workshop runs without the expe
     logging.getLogger("bondlab.room").error("no facilitator key: %s", error)
 
 # Pages stuck on "Executing N of M" when many open at once: two causes, two fixes
-# (see widgets/serving.py). A lost wake-up in Voila's kernel client, re-armed here;
+# (see server/voila_fixes.py). A lost wake-up in Voila's kernel client, re-armed here;
 # kernel port collisions over TCP, gone with IPC transport (Unix sockets).
 fix_lost_wakeup()
 c.KernelManager.transport = "ipc"
 # The whole server freezing when one client uses the older kernel-websocket protocol
-# (Voila reads its figure frames as protocol v1; see widgets/serving.py).
+# (Voila reads its figure frames as protocol v1; see server/voila_fixes.py).
 fix_binary_frames()
 
 # A day-long workshop must not collect kernels of closed pages (voila #1458):

@@ -7,8 +7,8 @@ the seconds from the last message to stopping. No name, no free text, no address
 else. The facilitator sees the pooled rows (projected); participants only ever see the
 room's counts and medians, once the facilitator reveals them.
 
-Storage is one SQLite file in a data directory outside the repository
-(:func:`data_dir`: ``$BONDLAB_DATA_DIR``, else ``$XDG_DATA_HOME/bondlab``, else
+Storage is one SQLite file in a state directory outside the repository
+(:func:`state_dir`: ``$BONDLAB_STATE_DIR``, else ``$XDG_DATA_HOME/bondlab``, else
 ``~/.local/share/bondlab``), in WAL mode so many kernels write at once. Every write is one
 short ``BEGIN IMMEDIATE`` transaction on its own connection; a result is keyed by the room
 and a random per-page token, so sending it twice stores it once. Every value is validated
@@ -52,6 +52,7 @@ import secrets
 import sqlite3
 import statistics
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,7 @@ __all__ = [
     "KINDS", "ALPHABET", "CODE_LENGTH", "DEFAULT_RETENTION_DAYS", "RETENTION_RANGE",
     "REWARDS_RANGE", "RATIO_RANGE", "MAX_PRESSES", "MAX_SECONDS", "MIN_GROUP",
     "RoomError", "Refused", "NoSuchRoom", "RoomClosed", "Room",
-    "data_dir", "db_path", "connect", "purge_expired", "new_token", "valid_code",
+    "state_dir", "db_path", "connect", "purge_expired", "new_token", "valid_code",
     "start_room", "get_room", "open_room", "join", "submit", "rows", "room_counts",
     "export_csv", "aggregate", "set_revealed", "close_room", "set_retention", "delete_room",
     "key_path", "facilitator_key", "check_key",
@@ -125,9 +126,18 @@ class Room:
 
 # --------------------------------------------------------------------------- where
 
-def data_dir() -> Path:
-    """The kit's data directory (outside the repository), created private (0700)."""
-    env = os.environ.get("BONDLAB_DATA_DIR")
+def state_dir() -> Path:
+    """Where the class experiment keeps its database and key: outside the repository, private
+    (0700). ``$BONDLAB_STATE_DIR``, else ``$XDG_DATA_HOME/bondlab``, else
+    ``~/.local/share/bondlab``. The old name ``$BONDLAB_DATA_DIR`` is still read, with a warning:
+    it was too easily confused with ``$BONDLAB_DATA``, the kit's content folder."""
+    env = os.environ.get("BONDLAB_STATE_DIR")
+    if not env and os.environ.get("BONDLAB_DATA_DIR"):
+        env = os.environ["BONDLAB_DATA_DIR"]
+        warnings.warn("BONDLAB_DATA_DIR is the old name of BONDLAB_STATE_DIR (where the class "
+                      "experiment keeps its results); set BONDLAB_STATE_DIR instead",
+                      FutureWarning, stacklevel=2)
+        log.warning("BONDLAB_DATA_DIR is the old name: set BONDLAB_STATE_DIR instead")
     if env:
         path = Path(env).expanduser()
     else:
@@ -138,8 +148,8 @@ def data_dir() -> Path:
 
 
 def db_path() -> Path:
-    """The rooms database: ``data_dir() / "rooms.sqlite3"``."""
-    return data_dir() / "rooms.sqlite3"
+    """The rooms database: ``state_dir() / "rooms.sqlite3"``."""
+    return state_dir() / "rooms.sqlite3"
 
 
 _SCHEMA = """
@@ -534,9 +544,9 @@ def delete_room(code, path=None) -> None:
 # --------------------------------------------------------------------------- facilitator key
 
 def key_path() -> Path:
-    """``$BONDLAB_FACILITATOR_KEY_FILE``, else ``data_dir() / "facilitator.key"``."""
+    """``$BONDLAB_FACILITATOR_KEY_FILE``, else ``state_dir() / "facilitator.key"``."""
     env = os.environ.get("BONDLAB_FACILITATOR_KEY_FILE")
-    return Path(env).expanduser() if env else data_dir() / "facilitator.key"
+    return Path(env).expanduser() if env else state_dir() / "facilitator.key"
 
 
 def _new_key() -> str:

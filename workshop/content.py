@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bondlab.help import data_dir
+from workshop.crisis import data_dir
 
 __all__ = [
     "ContentError", "INTERACTIVES", "Step", "Module", "modules_dir", "module_ids",

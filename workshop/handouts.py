@@ -31,10 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bondlab.content import (load_flags, load_module, load_references, load_reflections,
+from workshop.content import (load_flags, load_module, load_references, load_reflections,
                              modules_dir)
-from bondlab.help import load_crisis_resources
-from bondlab.references import certainty, format_reference_html, sort_references
+from workshop.crisis import load_crisis_resources
+from workshop.references import certainty, format_reference_html, sort_references
+from workshop.style import OKABE_ITO
 
 __all__ = ["HANDOUT_MODULES", "build_handouts", "module_handout_html", "guide_html",
            "module_figure", "questions", "help_line", "chromium_path", "write_pdfs",
@@ -47,9 +48,10 @@ HANDOUT_MODULES = ("01_why_rewards_hook_us", "02_consistent_vs_intermittent", "0
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-#: Okabe–Ito colours; every line also has its own style, so colour is never the only code.
-_C = {"blue": "#0072B2", "orange": "#E69F00", "vermillion": "#D55E00", "green": "#009E73",
-      "sky": "#56B4E9", "purple": "#CC79A7", "black": "#000000", "yellow": "#F0E442"}
+#: Short names for the kit's palette (workshop.style).
+_C = {"blue": OKABE_ITO["blue"], "orange": OKABE_ITO["orange"], "vermillion": OKABE_ITO["vermillion"],
+      "green": OKABE_ITO["bluish_green"], "sky": OKABE_ITO["sky_blue"],
+      "purple": OKABE_ITO["reddish_purple"], "black": OKABE_ITO["black"], "yellow": OKABE_ITO["yellow"]}
 _SEED = 0
 _PEOPLE = 200
 
@@ -610,7 +612,7 @@ def build_handouts(out, pdf=None, modules=HANDOUT_MODULES) -> dict:
 
 
 def main_handouts(args, out) -> int:
-    """``bondlab handouts --out DIR [--pdf/--no-pdf]`` (called by ``bondlab.__main__``)."""
+    """``bondlab handouts --out DIR [--pdf/--no-pdf]`` (called by :mod:`workshop.cli`)."""
     import sys
     result = build_handouts(args.out, pdf=args.pdf)
     for path in result["html"]:

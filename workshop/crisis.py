@@ -11,17 +11,13 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "load_crisis_resources", "shell_resources"]
+from bondlab.presets import data_dir
+
+__all__ = ["load_crisis_resources"]
 
 _ENTRY_REQUIRED = ("name", "url", "source_url", "checked")
 _ENTRY_OPTIONAL = ("phone", "text", "hours", "description", "how_checked")
 _TOP_TEXT = ("emergency", "safety_planning", "device_safety")
-
-
-def data_dir() -> Path:
-    """The kit's ``data/`` folder (``$BONDLAB_DATA`` overrides it)."""
-    override = os.environ.get("BONDLAB_DATA")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
 
 
 def _text(value, where: str) -> str:
@@ -80,16 +76,3 @@ def load_crisis_resources(path: str | os.PathLike | None = None) -> dict:
                                 "name": _text(region.get("name"), f"{where}, field 'name'"),
                                 "entries": clean})
     return help
-
-
-def shell_resources(exit_url: str | None = None) -> dict:
-    """What the ``kit`` template's safety shell reads from ``VoilaConfiguration.resources``.
-
-    ``exit_url`` is where quick exit goes; ``None`` keeps the kit's own neutral page
-    (right for an offline room). A public self-paced site should pass a common
-    neutral site instead (``BONDLAB_EXIT_URL``), see the facilitator guide.
-    """
-    kit = {"help": load_crisis_resources()}
-    if exit_url:
-        kit["exit_url"] = exit_url
-    return {"kit": kit}

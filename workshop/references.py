@@ -1,7 +1,7 @@
 """Format the kit's sources (``data/references.json``, CSL-JSON) as text or HTML.
 
 Pure Python: used by the references page (``widgets/references.py``) and the handouts
-(``bondlab/handouts.py``). The style is APA-like; a DOI is shown as text (``doi:10...``),
+(``workshop/handouts.py``). The style is APA-like; a DOI is shown as text (``doi:10...``),
 never as a link, so no page or handout points anywhere outside the kit.
 
 Example
