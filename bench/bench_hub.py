@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from kit_hub import Hub  # noqa: E402
+from kit_hub import Hub, hub_for_tests  # noqa: E402
 
 
 def pct(values, q):
@@ -97,12 +96,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-hub-"))
-    token = secrets.token_hex(16)
-    hub = Hub(ROOT / "tests" / "hub_config.py", work / "hub",
-              env={"BONDLAB_TEST_HUB": "tljh_bondlab.py", "BONDLAB_TEST_HUB_TOKEN": token,
-                   "BONDLAB_TEST_HOMES": str(work / "homes"),
-                   "BONDLAB_DATA_DIR": str(work / "rooms")})
-    hub.token = token
+    hub = hub_for_tests(work / "hub", "tljh_bondlab.py", BONDLAB_TEST_HOMES=work / "homes",
+                        BONDLAB_STATE_DIR=work / "rooms")
     print(f"cores: {os.cpu_count()}, memory: {psutil.virtual_memory().total / 2**30:.1f} GB, "
           f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     hub.start(timeout=300)

@@ -19,8 +19,8 @@ START_PAGE = "/voila/render/notebooks/00_start.ipynb"
 # and GOV.UK's own quick-exit pattern also sends people to a weather page.
 EXIT_URL = "https://www.bbc.co.uk/weather"
 # The class experiment's one store (its database and facilitator key), shared by every
-# user's server on this hub: the hub's own BONDLAB_DATA_DIR, else /var/lib/bondlab.
-ROOM_STORE = os.environ.get("BONDLAB_DATA_DIR", "/var/lib/bondlab")
+# user's server on this hub: the hub's own BONDLAB_STATE_DIR, else /var/lib/bondlab.
+ROOM_STORE = os.environ.get("BONDLAB_STATE_DIR", "/var/lib/bondlab")
 
 c.Spawner.notebook_dir = KIT
 c.Spawner.default_url = START_PAGE
@@ -28,7 +28,7 @@ c.Spawner.environment = {
     "JUPYTER_PATH": f"{KIT}/share/jupyter",
     "JUPYTER_CONFIG_PATH": f"{KIT}/etc/jupyter",
     "BONDLAB_EXIT_URL": EXIT_URL,
-    "BONDLAB_DATA_DIR": ROOM_STORE,
+    "BONDLAB_STATE_DIR": ROOM_STORE,
     # The kernels talk over Unix sockets (etc/jupyter/voila.py), named after their connection
     # files; a socket's path must stay under 107 characters, which a runtime folder in a long
     # home folder breaks (a temporary account's name alone is 36). So: a short one per user.

@@ -34,7 +34,7 @@ c.JupyterHub.spawner_class = "simple"
 c.Spawner.cmd = [os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")]
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(VISITS, "{username}")
 # A visitor's room store is their own, inside the visit's folder (no shared rooms here).
-c.Spawner.environment["BONDLAB_DATA_DIR"] = lambda spawner: os.path.join(spawner.home_dir, "bondlab")
+c.Spawner.environment["BONDLAB_STATE_DIR"] = lambda spawner: os.path.join(spawner.home_dir, "bondlab")
 
 
 def _forget_the_visit(spawner):

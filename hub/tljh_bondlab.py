@@ -6,7 +6,7 @@ configuration (``sudo ln -s /srv/bondlab/hub/tljh_bondlab.py
 /opt/tljh/config/jupyterhub_config.d/bondlab.py``), then ``sudo tljh-config reload``. TLJH
 already culls idle user servers (jupyterhub-idle-culler) and enforces the memory limit.
 On TLJH every user is a system account of their own, and the class experiment's store is
-private to the account that made it (bondlab/room.py): run a room's experiment from one
+private to the account that made it (workshop/room.py): run a room's experiment from one
 account, or serve rooms with a local spawner as public_bondlab.py does.
 Everything each user's server gets is in bondlab_hub.py, which tests/test_hub.py serves
 through a real JupyterHub.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import uuid
 import shutil
 import signal
@@ -17,13 +18,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
+from traitlets.config.loader import PyFileConfigLoader
 import websocket
 
 from kit_browser import ROOT, free_port
+from workshop.crisis import load_crisis_resources
 
 PROXY = ROOT / ".venv" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+HUB_CONFIG = ROOT / "tests" / "hub_config.py"
+SETTINGS = PyFileConfigLoader("bondlab_hub.py", path=str(ROOT / "hub")).load_config()
+START_PAGE = SETTINGS.Spawner.default_url
+EXIT_URL = SETTINGS.Spawner.environment["BONDLAB_EXIT_URL"]
 NO_PROXY = ("configurable-http-proxy not found at {path}: `make hub-proxy` installs it from npm "
             "(`make test` does this first).")
 
@@ -161,3 +169,29 @@ class Hub:
                 pass
         if getattr(self, "log", None):
             self.log.close()
+
+
+def hub_for_tests(folder: Path, config: str, **env) -> Hub:
+    """A hub serving ``hub/<config>`` through tests/hub_config.py, with an API token
+    (``hub.token``) for the tests; ``env`` is passed to it (and so to its configuration)."""
+    hub = Hub(HUB_CONFIG, folder, env={"BONDLAB_TEST_HUB": config,
+                                       "BONDLAB_TEST_HUB_TOKEN": secrets.token_hex(16),
+                                       **{k: str(v) for k, v in env.items()}})
+    hub.token = hub.env["BONDLAB_TEST_HUB_TOKEN"]
+    return hub
+
+
+def check_workshop_page(response, name: str) -> None:
+    """The workshop's first page under /user/<name>/, with the kit's template and shell."""
+    html = response.text
+    assert response.status_code == 200, html[:500]
+    assert urlparse(response.url).path == f"/user/{name}{START_PAGE}"
+    assert 'id="kit-exit"' in html and 'id="kit-help"' in html and 'class="kit-bar"' in html
+    assert f'data-exit-url="{EXIT_URL}"' in html
+    assert "<title>Notes</title>" in html
+    first = load_crisis_resources()["regions"][0]["entries"][0]
+    assert first["name"] in html
+    hub_host = urlparse(response.url).netloc
+    outside = [u for u in re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+               if urlparse(u).netloc != hub_host]
+    assert outside == []
