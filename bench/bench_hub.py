@@ -6,10 +6,11 @@ same moment and open the workshop (the hub starts each one's server; the page st
 its notebook runs), then connect to their page's kernel as the page does. Time to
 interactive: from the login to the kernel's first reply on the page's websocket. Memory per
 user: the proportional set size (PSS: shared pages split between their users) of each user's
-server and its kernels, once everyone is in. Then every server is stopped before the next size.
+server and its kernels, once everyone is in; CPU per user: the CPU time those processes have
+used by then. Then every server is stopped before the next size.
 
 Prints the machine's load average before and after (the machine may be shared), TTI
-p50/p95/max, pages that failed, and memory per user.
+p50/p95/max, pages that failed, memory and CPU time per user.
 
     python bench/bench_hub.py [--sizes 10,20,30]
 """
@@ -66,14 +67,20 @@ def open_workshop(hub: Hub, name: str) -> float:
     return time.monotonic() - t0
 
 
-def memory_per_user(hub: Hub) -> dict[str, float]:
-    """PSS in MB of each user's server and kernels (found by JUPYTERHUB_USER)."""
-    per_user: dict[str, float] = {}
+def usage_per_user(hub: Hub) -> dict[str, tuple[float, float]]:
+    """(PSS in MB, CPU seconds so far) of each user's server and kernels, by JUPYTERHUB_USER.
+
+    The CPU seconds are what starting the server and opening the page cost, whatever else
+    the machine was doing: the figure to size a machine by when the machine is shared."""
+    per_user: dict[str, tuple[float, float]] = {}
     for proc in psutil.Process(hub.proc.pid).children(recursive=True):
         try:
             user = proc.environ().get("JUPYTERHUB_USER")
             if user:
-                per_user[user] = per_user.get(user, 0.0) + proc.memory_full_info().pss / 2**20
+                cpu = proc.cpu_times()
+                pss, seconds = per_user.get(user, (0.0, 0.0))
+                per_user[user] = (pss + proc.memory_full_info().pss / 2**20,
+                                  seconds + cpu.user + cpu.system)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return per_user
@@ -108,15 +115,17 @@ def main() -> None:
                 results = list(pool.map(lambda n: _try(open_workshop, hub, n), names))
             times = [r for r in results if isinstance(r, float)]
             failed = [r for r in results if not isinstance(r, float)]
-            memory = memory_per_user(hub)
-            mine = [memory[n] for n in names if n in memory]
+            usage = usage_per_user(hub)
+            mine = [usage[n][0] for n in names if n in usage]
+            cpu = [usage[n][1] for n in names if n in usage]
             if not times or not mine:
                 print(f"{size:3d} users at once: every page failed", failed[:3], flush=True)
                 break
             print(f"{size:3d} users at once: TTI p50 {pct(times, 50):.1f} s, p95 "
                   f"{pct(times, 95):.1f} s, max {max(times):.1f} s; {len(failed)} failed; "
                   f"memory per user (PSS) median {statistics.median(mine):.0f} MB, "
-                  f"all users {sum(mine) / 1024:.2f} GB; load average "
+                  f"all users {sum(mine) / 1024:.2f} GB; CPU per user median "
+                  f"{statistics.median(cpu):.1f} s; load average "
                   f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             for error in failed[:3]:
                 print("   ", error)

@@ -35,6 +35,9 @@ c.Spawner.environment = {
     "JUPYTER_RUNTIME_DIR": lambda spawner: os.path.join(tempfile.gettempdir(),
                                                         f"bondlab-{spawner.user.id}"),
 }
+# The hub's own pages (sign-in, "your server is starting", "try again later") have quick exit too.
+c.JupyterHub.template_paths = [os.path.join(KIT, "hub", "templates")]
+c.JupyterHub.template_vars = {"bondlab_exit_url": EXIT_URL}
 # One participant's page is ~110 MB (kernel and its share of the server; see README, Speed).
 c.Spawner.mem_guarantee = "256M"
 c.Spawner.mem_limit = "1G"

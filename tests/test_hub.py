@@ -46,7 +46,8 @@ def test_every_user_lands_on_the_workshop_page(rooms_hub):
 def test_a_user_cannot_open_another_users_page(rooms_hub):
     r = rooms_hub.sessions["ana"].get(f"{rooms_hub.url}/user/ben{START_PAGE}", timeout=120)
     assert r.status_code == 403
-    assert 'id="kit-exit"' not in r.text
+    assert 'id="kit-shell"' not in r.text  # not ben's page: the hub's refusal...
+    assert f'data-exit-url="{EXIT_URL}"' in r.text  # ...which has quick exit too
 
 
 def test_the_room_is_shared_across_users(rooms_hub):
@@ -79,6 +80,7 @@ def test_a_user_in_chromium(rooms_hub, chromium):
     watch = PageWatch(page, rooms_hub.url)
     try:
         page.goto(rooms_hub.url + "/hub/login")
+        assert page.locator("#kit-exit").is_visible()  # the hub's own pages have quick exit
         page.fill("input[name=username]", "cleo")
         page.fill("input[name=password]", "x")
         page.click("[type=submit]")

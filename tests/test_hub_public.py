@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kit_hub import check_workshop_page, hub_for_tests
+from kit_hub import EXIT_URL, check_workshop_page, hub_for_tests
 
 VISIT_SECONDS = 30
 
@@ -44,6 +44,7 @@ def test_a_public_visit_needs_no_account_and_leaves_nothing(public_hub):
     waiting = hub.login()
     refused = hub.open_workshop(waiting)
     assert refused.status_code == 429 and "try again" in refused.text.lower()
+    assert f'data-exit-url="{EXIT_URL}"' in refused.text  # the hub's own page: quick exit too
     # Left idle, the visit ends: server stopped, account deleted, the visit's folder gone.
     deadline = time.monotonic() + VISIT_SECONDS + 120
     while hub.api("GET", f"/users/{name}", hub.token).status_code != 404:
