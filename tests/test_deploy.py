@@ -36,6 +36,21 @@ def test_binder_start_points_voila_at_the_kit(tmp_path):
     assert f"JUPYTER_CONFIG_PATH={ROOT}/etc/jupyter" in out
 
 
+def test_binder_start_sends_quick_exit_to_a_common_neutral_site():
+    """A public copy must not exit to a page on its own host (which names the repository)."""
+    def exit_url(env):
+        out = subprocess.run(["bash", str(ROOT / "start"), "env"], cwd=ROOT, text=True,
+                             capture_output=True, check=True,
+                             env={"PATH": os.environ["PATH"], **env}).stdout
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)[
+            "BONDLAB_EXIT_URL"]
+
+    assert exit_url({}) == "https://www.bbc.co.uk/weather"
+    assert exit_url({"BONDLAB_EXIT_URL": "https://example.org/news"}) == "https://example.org/news"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "https://www.bbc.co.uk/weather" in readme and "`start`" in readme
+
+
 def test_tljh_config_opens_the_start_page():
     config = PyFileConfigLoader("tljh_bondlab.py", path=str(ROOT / "hub")).load_config()
     assert _notebook_of(config.Spawner.default_url).exists()

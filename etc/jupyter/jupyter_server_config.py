@@ -8,3 +8,6 @@ import os
 
 c = get_config()  # noqa: F821 (provided by traitlets)
 load_subconfig(os.path.join(os.path.dirname(os.path.abspath(__file__)), "voila.py"))  # noqa: F821
+# The kit's own handlers and the purge of expired results (server/privacy.py), which
+# standalone Voila gets from voila.py.
+c.ServerApp.jpserver_extensions.update({"server.privacy": True})
