@@ -384,7 +384,7 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
     >>> art = draw_room(axes, [], {"continuous": [10.0], "variable": [40.0]})
     >>> update_room(art, axes, [{"schedule": "variable", "presses_after_stop": 30 + i,
     ...                          "seconds_to_stop": 6.0} for i in range(5)])
-    >>> art[("variable", "presses_after_stop", "median")].get_ydata().tolist()
+    >>> [float(y) for y in art[("variable", "presses_after_stop", "median")].get_ydata()]
     [32.0, 32.0]
     """
     art = {"top": [0.0, 0.0]}
