@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -75,6 +76,13 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
     env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
                JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
                BONDLAB_STATE_DIR=str(tmp_path / "data"))
+    from workshop import room
+
+    db = tmp_path / "data" / "rooms.sqlite3"
+    db.parent.mkdir()
+    room.start_room(retention_days=1, path=db)
+    with sqlite3.connect(db) as conn:  # a room whose day has passed: purged at start
+        conn.execute("UPDATE rooms SET created = created - 2 * 86400")
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", f"--port={port}",
@@ -100,6 +108,13 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
             assert error.code == 404
             missing = error.read().decode()
         assert 'id="kit-exit"' in missing and "This page is not here" in missing
+        # Quick exit's clearing handler, from the kit's server extension (server/privacy.py).
+        clear = urllib.request.Request(f"http://127.0.0.1:{port}/voila/bondlab/clear-site-data",
+                                       data=b"", method="POST")
+        with urllib.request.urlopen(clear, timeout=30) as r:
+            assert r.status == 204 and r.headers["Clear-Site-Data"] == '"cache", "storage"'
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM rooms").fetchone()[0] == 0
     finally:
         server.terminate()
         server.wait(timeout=20)
