@@ -58,8 +58,8 @@ from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from kit_browser import (CHROMIUM, CHROMIUM_ARGS, READY_JS, VoilaServer,  # noqa: E402
-                         notebook_pages, preheated_pages)
+from kit_browser import (CHROMIUM, CHROMIUM_ARGS, PIXEL_HASH, READY_JS,  # noqa: E402
+                         VoilaServer, notebook_pages, preheated_pages)
 
 V1 = "v1.kernel.websocket.jupyter.org"
 SLIDERS = {"IntSliderModel", "FloatSliderModel"}
@@ -331,13 +331,7 @@ async def bursts(server, pages, n_bursts, room):
 # figure canvas shows different pixels (the same measure as bench/bench_widgets.py).
 ARM_JS = """() => {
   const canvas = document.querySelector('.bondlab-figure canvas');
-  const ctx = canvas.getContext('2d');
-  const hash = () => {
-    const d = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
-    let h = 0;
-    for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
-    return h;
-  };
+  const hash = () => (""" + PIXEL_HASH + """)(canvas);
   const before = hash();
   window.__room = {t0: null, dt: null};
   document.addEventListener('keydown', () => { window.__room.t0 = performance.now(); },

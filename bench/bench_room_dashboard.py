@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+from kit_browser import PIXEL_HASH  # noqa: E402
+
 
 def _fill(room, code, n, start=0):
     for i in range(start, start + n):
@@ -71,13 +73,8 @@ def kernel_side(rounds):
     _stats("refresh() + full figure render", render)
 
 
-CANVAS_HASH = """() => {
-  const c = document.querySelector('.bondlab-room-dashboard canvas');
-  const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-  let h = 0;
-  for (let i = 0; i < d.length; i += 3) h = (h * 31 + d[i]) | 0;
-  return h;
-}"""
+CANVAS_HASH = ("() => (" + PIXEL_HASH
+               + ")(document.querySelector('.bondlab-room-dashboard canvas'))")
 
 # Click Refresh, then poll every animation frame until the summary names `want` finished
 # and the canvas pixels differ from `before`; resolves with the ms since the click.

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from kit_browser import CHROMIUM, CHROMIUM_ARGS, VoilaServer, wait_ready  # noqa: E402
+from kit_browser import (CHROMIUM, CHROMIUM_ARGS, PIXEL_HASH, VoilaServer,  # noqa: E402
+                         wait_ready)
 
 COMPONENTS = {
     "schedule explorer": ".bondlab-schedule-explorer",
@@ -48,13 +49,7 @@ ARM_JS = """(sel) => {
   const SAME_MS = 5000;
   const canvas = document.querySelector(sel + ' canvas');
   const summary = document.querySelector(sel + ' .bondlab-figure-summary');
-  const ctx = canvas.getContext('2d');
-  const hash = () => {
-    const d = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
-    let h = 0;
-    for (let i = 0; i < d.length; i += 3) h = (h * 31 + d[i]) | 0;
-    return h;
-  };
+  const hash = () => (""" + PIXEL_HASH + """)(canvas);
   const before = hash();
   const text = summary ? summary.innerText : '';
   window.__bench = {t0: null, dt: null, same: false, ts: null};

@@ -102,6 +102,10 @@ class Param:
         Unit shown next to a slider ("days", "per week", ...).
     step : float, optional
         Suggested slider step.
+    slider : (low, high), optional
+        The range a slider offers when it is narrower than what the engine accepts (a
+        slider over 1 to 10000 is not usable); inside ``[low, high]``. Default: the whole
+        accepted range (:attr:`slider_range`).
     choices : tuple of str, optional
         Allowed values when ``kind`` is ``str``.
     none_ok : bool
@@ -114,10 +118,12 @@ class Param:
     0.25
     >>> p.describe()
     'a float in the range [0, 1]'
+    >>> Param(int, 1, 1000, default=5, label="n", slider=(1, 30)).slider_range
+    (1, 30)
     """
 
     def __init__(self, kind, low=None, high=None, *, default, label, help="",
-                 unit="", step=None, choices=None, none_ok=False):
+                 unit="", step=None, choices=None, none_ok=False, slider=None):
         self.kind = kind
         self.low = low
         self.high = high
@@ -128,6 +134,19 @@ class Param:
         self.step = step
         self.choices = tuple(choices) if choices else None
         self.none_ok = none_ok
+        if slider is not None:
+            lo, hi = slider
+            if ((low is not None and lo < low) or (high is not None and hi > high)
+                    or lo > hi):
+                raise ValueError(f"Param {label!r}: slider range {slider!r} must lie inside "
+                                 f"[{_fmt(low)}, {_fmt(high)}]")
+            slider = (lo, hi)
+        self.slider = slider
+
+    @property
+    def slider_range(self):
+        """(low, high) a slider offers: :attr:`slider` when set, else the accepted range."""
+        return self.slider if self.slider is not None else (self.low, self.high)
 
     def __repr__(self):
         k = self.kind if isinstance(self.kind, str) else self.kind.__name__
@@ -230,6 +249,7 @@ class Param:
             else type(self.default).__name__,
             "label": self.label, "help": self.help, "unit": self.unit,
             "step": self.step, "choices": list(self.choices) if self.choices else None,
+            "slider": list(self.slider_range),
         }
 
 

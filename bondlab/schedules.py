@@ -22,7 +22,7 @@ from ._params import Model, Param, make_rng
 
 __all__ = [
     "Schedule", "Continuous", "FixedRatio", "VariableRatio", "RandomRatio",
-    "FixedInterval", "VariableInterval", "Extinction", "schedule_from_spec",
+    "FixedInterval", "VariableInterval", "Extinction", "Then", "schedule_from_spec",
     "SCHEDULE_CLASSES",
 ]
 
@@ -154,7 +154,8 @@ class FixedRatio(Schedule):
     code = "FR"
     parameters = {
         "n": Param(int, 1, 1000, default=5, label="Responses per reward",
-                   help="How many bids it takes before one is answered.", step=1),
+                   help="How many bids it takes before one is answered.", step=1,
+                   slider=(1, 30)),
     }
     equations = (r"R_k = 1 \iff k \bmod n = 0",)
 
@@ -199,7 +200,7 @@ class VariableRatio(Schedule):
     parameters = {
         "n": Param(float, 1, 1000, default=5.0, label="Average responses per reward",
                    help="On average how many bids it takes before one is answered.",
-                   step=1),
+                   step=1, slider=(1, 30)),
     }
     equations = (r"m \sim \mathcal{U}\{1,\dots,2n-1\},\ \ E[m]=n",)
 
@@ -300,7 +301,7 @@ class FixedInterval(Schedule):
     parameters = {
         "t": Param(int, 1, 10000, default=10, label="Wait before a reward is available",
                    help="How long after one reward the next becomes available.",
-                   unit="ticks", step=1),
+                   unit="ticks", step=1, slider=(1, 60)),
     }
     equations = (r"R = 1 \iff \mathrm{response} \wedge \tau \ge t",)
 
@@ -345,7 +346,7 @@ class VariableInterval(Schedule):
     parameters = {
         "t": Param(float, 1, 10000, default=10.0, label="Average wait before a reward",
                    help="On average how long until the next reward is available.",
-                   unit="ticks", step=1),
+                   unit="ticks", step=1, slider=(1, 60)),
     }
     equations = (r"P(\mathrm{armed}_k)=1/t,\ \ R=1\iff \mathrm{response}\wedge\mathrm{armed}",)
 
@@ -365,6 +366,51 @@ class VariableInterval(Schedule):
         a |= rng.random(a.shape[0]) < self._h
         rf = responded & a
         a[rf] = False
+        return rf
+
+
+class Then(Schedule):
+    r"""One schedule until tick ``at``, then another: by default :class:`Extinction`,
+    the rewards stop ("switch to extinction").
+
+    .. math:: R_k = R^{\mathrm{inner}}_k \ (k < \mathrm{at}), \quad
+              R_k = R^{\mathrm{after}}_k \ (k \ge \mathrm{at})
+
+    The inner schedule keeps stepping after ``at`` (its draws go on, unused), so with the
+    same seed the rewards before ``at`` do not depend on when, or whether, it switches.
+
+    Examples
+    --------
+    >>> Then(Continuous(), at=2).outcomes(4, rng=0).tolist()
+    [[True, True, False, False]]
+    """
+
+    label = "One schedule, then another"
+    parameters = {
+        "inner": Param(Schedule, default=None, label="Schedule until the switch"),
+        "at": Param(int, 0, None, default=0, label="Switch at tick", step=1),
+        "after": Param(Schedule, default=None, none_ok=True, label="Schedule after the switch",
+                       help="None: extinction (no response is rewarded)."),
+    }
+    equations = (r"R_k = R^{\mathrm{inner}}_k\ (k<\mathrm{at}),\ "
+                 r"R^{\mathrm{after}}_k\ (k\ge\mathrm{at})",)
+
+    def __init__(self, inner=None, at=0, after=None):
+        self.inner, self.at, self.after = inner, at, after
+
+    def start(self, people, rng):
+        v = self.validate()
+        after = v["after"] if v["after"] is not None else Extinction()
+        return {"inner": (v["inner"], v["inner"].start(people, rng)),
+                "after": (after, after.start(people, rng)), "at": v["at"], "t": 0}
+
+    def step(self, state, responded, rng):
+        inner, inner_state = state["inner"]
+        rf = inner.step(inner_state, responded, rng)
+        if state["t"] >= state["at"]:
+            after, after_state = state["after"]
+            rf = after.step(after_state, responded, rng)
+        state["t"] += 1
         return rf
 
 

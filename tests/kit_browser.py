@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,13 +18,13 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from workshop.handouts import CHROMIUM_ARGS, chromium_path  # noqa: F401 (re-used by benches)
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-CHROMIUM = os.environ.get("BONDLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+#: The Chromium the tests drive, found as `bondlab handouts` finds it (one rule:
+#: $BONDLAB_CHROMIUM when set, else Debian's); when there is none, the path named in messages.
+CHROMIUM = chromium_path() or os.environ.get("BONDLAB_CHROMIUM") or "/usr/bin/chromium"
 
 # True once every output is rendered and no cell is executing.
 READY_JS = """() => {
@@ -41,8 +40,21 @@ READY_JS = """() => {
 }"""
 
 
+#: JavaScript: a hash of a canvas's pixels (every third 32-bit pixel), to tell when a figure
+#: shows something new. ``PIXEL_HASH`` takes the canvas element; ``CANVAS_HASH`` a selector
+#: (the first canvas inside it): ``page.evaluate(CANVAS_HASH, ".bondlab-figure")``.
+PIXEL_HASH = """(canvas) => {
+  const d = new Uint32Array(canvas.getContext('2d')
+                            .getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+  let h = 0;
+  for (let i = 0; i < d.length; i += 3) h = (h * 31 + d[i]) | 0;
+  return h;
+}"""
+CANVAS_HASH = f"(sel) => ({PIXEL_HASH})(document.querySelector(sel + ' canvas'))"
+
+
 def chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+    return chromium_path() is not None
 
 
 def free_port() -> int:

@@ -6,9 +6,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from bondlab import presets
-from widgets.attachment_figure import AttachmentFigure, draw_side, paradox_sentence
+from widgets.attachment_figure import AttachmentFigure, paradox_sentence
 from widgets.common import CALM_UPDATE
-from widgets.plots import SAFETY_LINE
+from widgets.panel import SAFETY_LINE
+from workshop.figures import draw_side
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +78,38 @@ def test_draw_side_on_plain_figure():
     r = presets.load_scenario("consistent", people=20, days_together=30, days_after=20).run()
     art = draw_side(Figure().subplots(), r, "x")
     assert len(art["attachment"][0].get_xdata()) == 50
+
+
+def test_partner_b_warmth_reaches_the_engine_and_the_artists():
+    """'How often is the partner warm?' for Partner B: one engine run for the right side,
+    whose numbers are what the lines show; the left side's run is kept."""
+    fig = AttachmentFigure(people=60)
+    warm = fig.partner_b["p_warmth"]
+    assert warm.description == "How often is the partner warm?"
+    assert warm.value == presets.load_partner("intermittent").p_warmth
+    assert fig.partner_b["p_cruelty"].value == presets.load_partner("intermittent").p_cruelty
+    left, before = fig.results[0], fig.art[1]["attachment"][0].get_ydata().copy()
+    warm.value = 0.2
+    assert fig.results[1].scenario.partner.p_warmth == 0.2 and fig.results[0] is left
+    engine = presets.load_scenario("intermittent", people=60, seed=0, p_warmth=0.2).run()
+    shown = fig.art[1]["attachment"][0].get_ydata()
+    assert np.allclose(shown, engine.band("attachment")[0]) and not np.allclose(shown, before)
+    assert np.allclose(fig.art[1]["withdrawal"][0].get_ydata(), engine.band("withdrawal")[0])
+    assert f"{engine.summary()['total_warmth']:.0f} over" in fig.summary.value
+    fig.partner_b["p_cruelty"].value = 0.1
+    assert fig.results[1].scenario.partner.p_cruelty == 0.1
+    fig.right.value = "consistent"  # another preset: its own values
+    assert warm.value == 0.9 and fig.results[1].scenario.partner.p_warmth == 0.9
+    fig.right.value = "cycle"  # a partner without these settings: no sliders for it
+    assert fig.partner_b_box.layout.display == "none" and CALM_UPDATE not in fig.status.value
+
+
+def test_module_2_exercise_names_the_control_by_its_label():
+    """The exercise asks the reader to change p for Partner B: on this page, by its label."""
+    import bondlab
+    from workshop.content import load_module
+
+    label = bondlab.IntermittentPartner.parameters["p_warmth"].label
+    step = next(s for s in load_module("02_consistent_vs_intermittent").steps
+                if s.interactive == "attachment_figure")
+    assert f"**{label}** for Partner B" in step.lecture

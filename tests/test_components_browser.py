@@ -8,22 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from kit_browser import wait_ready
+from kit_browser import CANVAS_HASH, wait_ready
 
 pytestmark = pytest.mark.browser
 
 FIGURES = [".bondlab-schedule-explorer", ".bondlab-attachment-figure",
            ".bondlab-cycle-timeline", ".bondlab-opponent-playground",
            ".bondlab-leaving-simulator"]
-
-CANVAS_HASH = """(sel) => {
-  const c = document.querySelector(sel + ' canvas');
-  const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-  let h = 0;
-  for (let i = 0; i < d.length; i += 3) h = (h * 31 + d[i]) | 0;
-  return h;
-}"""
-
 
 def _focus_in(page, selector):
     return page.evaluate("(s) => !!document.activeElement && "

@@ -6,7 +6,8 @@ from matplotlib.figure import Figure
 from bondlab import PHASE_NAMES
 from widgets.common import CALM_UPDATE
 from widgets.cycle_timeline import CycleTimeline
-from widgets.plots import PHASE_HATCHES, draw_phase_bands, phase_runs
+from workshop.figures import draw_phase_bands, phase_runs
+from workshop.style import PHASE_HATCHES
 
 
 @pytest.fixture(scope="module")

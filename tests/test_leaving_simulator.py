@@ -5,7 +5,7 @@ import pytest
 import bondlab
 from widgets.common import CALM_UPDATE
 from widgets.leaving_simulator import STRATEGIES, LeavingSimulator
-from widgets.plots import SAFETY_LINE
+from widgets.panel import SAFETY_LINE
 
 
 @pytest.fixture(scope="module")

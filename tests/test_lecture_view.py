@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 import bondlab
-from widgets.plots import lecture_notes
+from widgets.panel import lecture_notes
 
 
 def test_lecture_notes_carry_equations_parameters_and_source():

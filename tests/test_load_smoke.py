@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kit_browser import ROOT, VoilaServer, preheated_pages, wait_ready
+from kit_browser import CANVAS_HASH, ROOT, VoilaServer, preheated_pages, wait_ready
 
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_room import (FIGURE_STEPS, Participant, kernel_pids, wait_preheated,  # noqa: E402
@@ -28,13 +28,6 @@ from bench_room import (FIGURE_STEPS, Participant, kernel_pids, wait_preheated, 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 MOVES = 3
-CANVAS_HASH = """() => {
-  const c = document.querySelector('.bondlab-figure canvas');
-  const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-  let h = 0;
-  for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
-  return h;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +77,10 @@ def test_a_small_room_opens_moves_sliders_and_leaves(room_server, chromium):
         page.wait_for_selector(".bondlab-figure canvas", timeout=60_000)
         page.focus(".bondlab-panel .noUi-handle")
         for key in ["ArrowRight", "ArrowLeft"][:MOVES]:
-            before = page.evaluate(CANVAS_HASH)
+            before = page.evaluate(CANVAS_HASH, ".bondlab-figure")
             page.keyboard.press(key)
-            page.wait_for_function(f"(h) => ({CANVAS_HASH})() !== h", arg=before, timeout=60_000)
+            page.wait_for_function(f"([s, h]) => ({CANVAS_HASH})(s) !== h",
+                                   arg=[".bondlab-figure", before], timeout=60_000)
         page.goto("about:blank")  # the page's shutdown request on leaving
         context.close()
         result = room.result(timeout=240)

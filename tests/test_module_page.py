@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from workshop.content import INTERACTIVES, load_module, module_ids
+from workshop.content import ContentError, load_module, module_ids, parse_module
 from widgets import common, registry
 from widgets.module_page import DISTRESS_PROTOCOL, ModulePage, show_module
 
@@ -68,8 +68,15 @@ def test_broken_module_is_calm():
     assert "could not be shown" in _text(page) and "Traceback" not in _text(page)
 
 
-def test_registry_covers_every_interactive():
-    assert set(registry.REGISTRY) == set(INTERACTIVES)
+def test_every_page_uses_only_registered_interactives():
+    for mid in module_ids():
+        module = registry.load_module(mid)
+        assert {s.interactive for s in module.steps} <= set(registry.REGISTRY), mid
+    text = (registry.load_module("01_why_rewards_hook_us").path.read_text(encoding="utf-8")
+            .replace("interactive: lever_game", "interactive: slot_machine", 1))
+    with pytest.raises(ContentError, match="interactive 'slot_machine' is not known; use one "
+                                           "of: lever_game"):
+        parse_module(text, "x.md", "01_x", interactives=registry.REGISTRY)
     assert registry.build_interactive("none") is None
     assert "not available yet" in registry.build_interactive("no_such_thing").value
 

@@ -4,7 +4,7 @@ import pytest
 
 import bondlab
 from widgets.common import CALM_UPDATE
-from widgets.opponent_playground import OpponentPlayground, TRAIN
+from widgets.opponent_playground import OpponentPlayground
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_play_step_pause_reset(pg):
     assert pg.playing is False and pg.play_button.description == "Play"
     pg.sliders["intensity"].value = -2.0
     pg.reset_button.click()
-    assert {n: s.value for n, s in pg.sliders.items()} == {n: v[2] for n, v in TRAIN.items()}
+    assert {n: s.value for n, s in pg.sliders.items()} == {n: bondlab.exposure_train.parameters[n].default for n in pg.sliders}
     assert pg.play.value == pg.play.max
 
 

@@ -20,18 +20,20 @@ import functools
 import html
 import math
 
-import numpy as np
 
 import ipywidgets as w
 
 import bondlab
 from bondlab import presets
-from widgets.common import (COLORS, LINESTYLES, LiveFigure, figure_panel, figure_summary,
-                            new_figure, set_summary, style_axes)
-from widgets.plots import (Panel, draw_band, fmt_days, heading, lecture_notes, mark_day,
-                           safety_note, steady_limit, update_band)
+from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes, safety_note
+from workshop.figures import draw_attachment, fmt_days, update_attachment
 
-__all__ = ["AttachmentFigure", "draw_side", "update_side", "paradox_sentence", "short_name"]
+__all__ = ["AttachmentFigure", "paradox_sentence", "short_name", "PARTNER_B"]
+
+#: Partner B's settings offered on the figure (the right side's partner): the workshop's
+#: central parameter, how often the partner is warm, and how often cruel.
+PARTNER_B = ("p_warmth", "p_cruelty")
 
 
 @functools.lru_cache(maxsize=64)
@@ -89,40 +91,6 @@ def paradox_sentence(name_a: str, summary_a: dict, name_b: str, summary_b: dict)
     return (f"{subject} {warmth}{joint}{how} ({fmt_days(pb)} against {fmt_days(pa)}).")
 
 
-def draw_side(ax, result, title, bands=None):
-    """Draw one scenario: pull and withdrawal bands, the leaving day. Returns artists.
-
-    ``bands`` (optional) holds ``result.band(name)`` already computed, by name.
-    """
-    bands = bands or {k: result.band(k) for k in ("attachment", "withdrawal")}
-    day = result.day
-    att = draw_band(ax, day, *bands["attachment"], color=COLORS[0],
-                    linestyle=LINESTYLES[0], label="Pull toward the partner")
-    wd = draw_band(ax, day, *bands["withdrawal"], color=COLORS[1],
-                   linestyle=LINESTYLES[1], label="Withdrawal")
-    leave = mark_day(ax, 0, "leaving")
-    style_axes(ax, title=title, xlabel="Days (0 = leaving)")
-    return {"attachment": att, "withdrawal": wd, "leave": leave}
-
-
-def update_side(ax, art, result, title, bands=None):
-    """Move one side's artists to a new run, in place.
-
-    The time axis starts at a round number of days before leaving, kept while the run
-    fits it well (:func:`~widgets.plots.steady_limit`): a longer or shorter relationship
-    moves the start of the lines, and the axes stay put for small changes.
-    """
-    bands = bands or {k: result.band(k) for k in ("attachment", "withdrawal")}
-    update_band(art["attachment"], result.day, *bands["attachment"])
-    update_band(art["withdrawal"], result.day, *bands["withdrawal"])
-    if ax.get_title() != title:
-        style_axes(ax, title=title)
-    start = float(result.day[0])
-    if start < 0:
-        start = -steady_limit(-ax.get_xlim()[0], -start)
-    ax.set_xlim(start, result.day[-1])
-
-
 class AttachmentFigure(Panel):
     """Two scenario presets side by side: the pull while together and after leaving.
 
@@ -150,46 +118,94 @@ class AttachmentFigure(Panel):
         self.left = w.Dropdown(value=left, description="Left", **common)
         self.right = w.Dropdown(value=right, description="Right", **common)
         self.track(self.left)
-        self.track(self.right)
         table = bondlab.Scenario.parameters
-        self.days_together = self.slider(table["days_together"], "days_together", low=30,
-                                         high=365, default=180)
+        self.days_together = self.slider(table["days_together"], "days_together")
         self.reminders = self.slider(table["reminders"], "reminders")
+        partner = self._preset_partner(right)
+        b_table = bondlab.IntermittentPartner.parameters
+        self.partner_b = {name: self.slider(b_table[name], name,
+                                            value=getattr(partner, name, None))
+                          for name in PARTNER_B}
+        self.partner_b_box = w.VBox([w.HTML("<p>Partner B, on the right:</p>"),
+                                     *self.partner_b.values()])
+        self._show_partner_b()
+        self.track(self.right, handler=lambda change: self._new_partner_b())
+        self._runs = {}
         self.fig, self.axes = new_figure(1, 2, figsize=(11, 5.2), sharey=True)
         self.summary = figure_summary("")
         self.paradox = w.HTML()
         self.paradox.add_class("bondlab-paradox")
         self.run_model()
-        self.art = [draw_side(ax, r, self._title(n), b)
-                    for ax, r, n, b in zip(self.axes, self.results, self.names, self.bands)]
-        style_axes(self.axes[0], ylabel="Strength (median, middle half shaded)")
-        handles, labels = self.axes[0].get_legend_handles_labels()
-        self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
-                        fontsize=12)
+        self.art = draw_attachment(self.axes, self.results, self.titles, self.bands)
         self.live = LiveFigure(self.fig, [(a["attachment"], a["withdrawal"])
                                           for a in self.art])
         self.update(run=False)
-        controls = w.VBox([self.left, self.right, self.days_together, self.reminders])
-        notes = lecture_notes(bondlab.Scenario, bondlab.ChangeDetection)
+        controls = w.VBox([self.left, self.right, self.days_together, self.reminders,
+                           self.partner_b_box])
+        notes = lecture_notes(bondlab.Scenario, bondlab.IntermittentPartner,
+                              bondlab.ChangeDetection)
         self.children = [heading("Attachment and withdrawal"), controls,
                          figure_panel(self.fig, self.summary), self.paradox,
                          safety_note(), self.status] + ([notes] if notes else [])
+
+    @staticmethod
+    def _preset_partner(name):
+        return presets.load_scenario(name).partner
+
+    def _show_partner_b(self):
+        """Partner B's sliders only for a partner that has these settings (not the cycle)."""
+        has = all(n in self._preset_partner(self.right.value).parameters for n in PARTNER_B)
+        self.partner_b_box.layout.display = None if has else "none"
+        return has
+
+    def _new_partner_b(self):
+        """Another preset on the right: its partner's own values on Partner B's sliders."""
+        if self._show_partner_b():
+            partner = self._preset_partner(self.right.value)
+            self._fixing = True
+            try:
+                for name, slider in self.partner_b.items():
+                    slider.value = getattr(partner, name)
+            finally:
+                self._fixing = False
+        self.update()
 
     @property
     def names(self):
         return (self.left.value, self.right.value)
 
+    @property
+    def titles(self):
+        return [self._title(n) for n in self.names]
+
     def _title(self, name):
         return short_name(name)[:1].upper() + short_name(name)[1:]
 
+    def _run(self, name, overrides):
+        """(result, summary, bands) of one side; the last run of each side is kept, so
+        moving Partner B's settings runs the engine for the right side only."""
+        key = (name, tuple(sorted(overrides.items())))
+        if key not in self._runs:
+            r = presets.load_scenario(name, **overrides).run()
+            self._runs = {k: v for k, v in self._runs.items() if k in self._keys}
+            self._runs[key] = (r, r.summary(), {k: r.band(k) for k in ("attachment",
+                                                                        "withdrawal")})
+        return self._runs[key]
+
     def run_model(self):
-        """Run both presets with the settled slider values (one engine run each)."""
-        overrides = dict(days_together=self.days_together.value,
-                         reminders=self.reminders.value, people=self.people, seed=self.seed)
-        self.results = [presets.load_scenario(n, **overrides).run() for n in self.names]
-        self.summaries = [r.summary() for r in self.results]
-        self.bands = [{k: r.band(k) for k in ("attachment", "withdrawal")}
-                      for r in self.results]
+        """Run both presets with the settled slider values (one engine run per side that
+        changed): Partner B's settings go to the right side's partner."""
+        common = dict(days_together=self.days_together.value,
+                      reminders=self.reminders.value, people=self.people, seed=self.seed)
+        right = dict(common)
+        if self.partner_b_box.layout.display != "none":
+            right.update({f"partner.{n}": s.value for n, s in self.partner_b.items()})
+        sides = [(self.left.value, common), (self.right.value, right)]
+        self._keys = {(n, tuple(sorted(o.items()))) for n, o in sides}
+        runs = [self._run(n, o) for n, o in sides]
+        self.results = [r for r, _, _ in runs]
+        self.summaries = [s for _, s, _ in runs]
+        self.bands = [b for _, _, b in runs]
 
     def paradox_text(self) -> str:
         a, b = self.names
@@ -202,13 +218,7 @@ class AttachmentFigure(Panel):
     def update(self, run=True):
         if run:
             self.run_model()
-        for ax, art, r, n, b in zip(self.axes, self.art, self.results, self.names,
-                                    self.bands):
-            update_side(ax, art, r, self._title(n), b)
-        top = max(float(np.max(b[k][2])) for b in self.bands
-                  for k in ("attachment", "withdrawal"))
-        self.axes[0].set_ylim(0, steady_limit(self.axes[0].get_ylim()[1],
-                                              max(top, 0.1) * 1.08))
+        update_attachment(self.axes, self.art, self.results, self.titles, self.bands)
         self.live.refresh()
         sentence = self.paradox_text()
         self.paradox.value = f'<p class="bondlab-paradox"><strong>{html.escape(sentence)}</strong></p>'

@@ -46,11 +46,13 @@ import numpy as np
 
 import bondlab
 from workshop import room
-from widgets.common import (COLORS, OKABE_ITO, calm_message, figure_panel, figure_summary,
-                            guard, logger, new_figure, number_control, page_mode, query_param,
-                            safe_build, set_summary, status_line, style_axes)
+from widgets.common import (calm_message, guard, logger, number_control, page_mode,
+                            query_param, safe_build, status_line)
 from widgets.lever_game import LeverGame
-from widgets.plots import heading
+from widgets.live_figure import figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import heading
+from workshop.figures import style_axes
+from workshop.style import COLORS, OKABE_ITO
 
 __all__ = ["class_experiment", "ParticipantRoom", "FacilitatorDashboard", "SHARED_LINE",
            "NO_ROOM", "WRONG_CODE", "participant_link", "draw_room", "update_room",
@@ -398,7 +400,7 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
                 linewidth=3, label="Room\u2019s median" if i == 0 else None)
             art[(kind, field, "wait")] = ax.text(
                 i - 0.12, 0.0, "", ha="center", va="bottom", fontsize=11, wrap=True)
-        q25, med, q75 = np.percentile(predicted[kind], [25, 50, 75])
+        med, q25, q75 = bondlab.band(predicted[kind])
         art[(kind, "model")] = axes[0].errorbar(
             [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
             color=COLORS[2], capsize=6, linestyle="none",

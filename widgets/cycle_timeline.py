@@ -20,98 +20,15 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import PHASE_NAMES
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
-                            figure_summary, new_figure, set_summary, style_axes)
-from widgets.plots import (Panel, draw_phase_bands, heading, lecture_notes,
-                           phase_runs, steady_limit, update_phase_bands)
+from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes
+from workshop.figures import draw_timeline, phase_runs, update_timeline
 
-__all__ = ["CycleTimeline", "draw_timeline", "update_timeline", "place_phase_labels", "CONTROLS"]
+__all__ = ["CycleTimeline", "CONTROLS"]
 
-#: The CyclePartner parameters offered as sliders (ranges from the engine's table, upper
-#: ends narrowed so a slider stays usable).
-CONTROLS = {"tension_days": 30, "incident_days": 7, "reconciliation_days": 14,
-            "calm_days": 30, "incident_cruelty": None, "escalation": None}
-
-
-def draw_timeline(axes, day, phase, mood, surprise):
-    """Phase bands on both rows, felt mood above, surprise below. Returns artists."""
-    ax_m, ax_s = axes
-    art = {"bands_m": draw_phase_bands(ax_m, day[0], phase, PHASE_NAMES, ylim=(-6, 6)),
-           "bands_s": draw_phase_bands(ax_s, day[0], phase, [None] * 4, ylim=(-3, 3),
-                                       strip=0)}
-    art["mood"], = ax_m.plot(day, mood, color=OKABE_ITO["black"], linestyle=LINESTYLES[0],
-                             label="Felt mood")
-    ax_m.axhline(0, color="#666666", linewidth=1)
-    art["surprise"] = ax_s.stem(day, surprise, linefmt="-", markerfmt="o", basefmt=" ")
-    art["surprise"].markerline.set_color(COLORS[0])
-    art["surprise"].stemlines.set_color(COLORS[0])
-    art["labels"] = [ax_m.text(0, 1.0, "", transform=ax_m.get_xaxis_transform(), ha="center",
-                               va="bottom", fontsize=12) for _ in range(4)]
-    style_axes(ax_m, ylabel="Felt mood")
-    style_axes(ax_s, xlabel="Day", ylabel="Surprise")
-    update_timeline(art, axes, day, phase, mood, surprise)
-    return art
-
-
-def update_timeline(art, axes, day, phase, mood, surprise):
-    """Move bands, lines and stems to a new run, in place.
-
-    Vertical ranges are symmetric around zero (good and bad days on one scale), at round
-    numbers, and kept while the new run fits them well (:func:`~widgets.plots.steady_limit`):
-    the axes stay put for small changes.
-    """
-    ax_m, ax_s = axes
-    hi_m = steady_limit(ax_m.get_ylim()[1], max(1.0, float(np.max(np.abs(mood))) * 1.15))
-    hi_s = steady_limit(ax_s.get_ylim()[1],
-                        max(1.2, float(np.max(np.abs(surprise))) * 1.15))
-    lo_m, lo_s = -hi_m, -hi_s
-    runs = update_phase_bands(art["bands_m"], day[0], phase, ylim=(lo_m, hi_m))
-    update_phase_bands(art["bands_s"], day[0], phase, ylim=(lo_s, hi_s), strip=0)
-    art["mood"].set_data(day, mood)
-    stem = art["surprise"]
-    stem.markerline.set_data(day, surprise)
-    stem.stemlines.set_segments([[(x, 0), (x, y)] for x, y in zip(day, surprise)])
-    place_phase_labels(art["labels"], ax_m, day[0], runs)
-    ax_m.set_ylim(lo_m, hi_m)
-    ax_s.set_ylim(lo_s, hi_s)
-    for ax in axes:
-        ax.set_xlim(day[0] - 0.5, day[-1] + 0.5)
-
-
-#: The phase names written over the bands (the legend has the full names).
-SHORT_NAMES = ("tension", "incident", "making up", "calm")
-
-
-def place_phase_labels(labels, ax, x0, runs, rows=(1.0, 1.09)):
-    """Name each phase once over the top strip, on one of two rows, never overlapping.
-
-    Each phase goes over its longest appearance that has room on a row (longest phases
-    first); widths are estimated from the font size (about 0.55 em a letter) and the axes'
-    width on screen. A phase with no room anywhere is left to the legend.
-    """
-    width_px = ax.get_window_extent().width or 1.0
-    span = ax.get_xlim()[1] - ax.get_xlim()[0]
-    per_px = span / width_px if span > 0 else 1.0
-    taken = {row: [] for row in rows}
-    by_phase = {}
-    for code, start, n in runs:
-        by_phase.setdefault(code, []).append((start, n))
-    order = sorted(by_phase, key=lambda code: -max(n for _, n in by_phase[code]))
-    for text in labels:
-        text.set_text("")
-    for code in order:
-        text = labels[code]
-        half = 0.55 * text.get_fontsize() * ax.figure.dpi / 72 * len(SHORT_NAMES[code]) / 2
-        half = (half + 3) * per_px  # a few pixels between neighbours
-        for start, n in sorted(by_phase[code], key=lambda run: (-run[1], run[0])):
-            x = x0 + start + (n - 1) / 2
-            row = next((r for r in rows if all(x + half <= a or x - half >= b
-                                               for a, b in taken[r])), None)
-            if row is not None:
-                taken[row].append((x - half, x + half))
-                text.set_position((x, row))
-                text.set_text(SHORT_NAMES[code])
-                break
+#: The CyclePartner parameters offered as sliders (ranges from the engine's table).
+CONTROLS = ("tension_days", "incident_days", "reconciliation_days", "calm_days",
+            "incident_cruelty", "escalation")
 
 
 class CycleTimeline(Panel):
@@ -133,18 +50,12 @@ class CycleTimeline(Panel):
         super().__init__(**kwargs)
         self.days, self.people, self.seed = days, people, seed
         table = bondlab.CyclePartner.parameters
-        self.sliders = {name: self.slider(table[name], name, high=high)
-                        for name, high in CONTROLS.items()}
+        self.sliders = {name: self.slider(table[name], name) for name in CONTROLS}
         self.fig, self.axes = new_figure(2, 1, figsize=(10, 5.8), sharex=True,
                                          height_ratios=[1.6, 1])
         self.summary = figure_summary("")
         self.run_model()
         self.art = draw_timeline(self.axes, *self._data())
-        handles, labels = self.axes[0].get_legend_handles_labels()
-        handles.append(self.art["surprise"].markerline)
-        labels.append("Surprise (prediction error)")
-        self.fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False,
-                        fontsize=12)
         art = self.art
         self.live = LiveFigure(self.fig, [art["bands_m"], art["bands_s"], art["mood"],
                                           art["surprise"].markerline,

@@ -29,13 +29,12 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import presets
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
-                            figure_summary, new_figure, set_summary, style_axes)
-from widgets.plots import (Panel, draw_band, fmt_days, heading, lecture_notes, safety_note,
-                           steady_limit, update_band)
+from bondlab._params import Param
+from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes, safety_note
+from workshop.figures import draw_leaving, fmt_days, update_leaving
 
-__all__ = ["LeavingSimulator", "STRATEGIES", "draw_strategy", "update_strategy",
-           "cost_sentence"]
+__all__ = ["LeavingSimulator", "STRATEGIES", "cost_sentence", "contact_every"]
 
 STRATEGIES = ("no contact", "grey rock", "occasional contact", "support from others")
 
@@ -51,26 +50,13 @@ def cost_sentence(cost: dict) -> str:
             f"fading starts again.")
 
 
-def draw_strategy(ax, day, band, example, contacts, title, color, linestyle):
-    """One strategy: withdrawal band, an example person's ups and downs, contact days."""
-    art = {"band": draw_band(ax, day, *band, color=color, linestyle=linestyle,
-                             label="Withdrawal (median)")}
-    art["example"], = ax.plot(day, example, color=OKABE_ITO["black"], linewidth=1,
-                              linestyle="solid", alpha=0.7, label="One person, day by day")
-    art["contacts"], = ax.plot(contacts, np.zeros(len(contacts)), linestyle="none",
-                               marker="^", markersize=10, color=OKABE_ITO["reddish_purple"],
-                               label="A contact")
-    style_axes(ax, title=title)
-    return art
-
-
-def update_strategy(ax, art, day, band, example, contacts, title):
-    update_band(art["band"], day, *band)
-    art["example"].set_data(day, example)
-    art["contacts"].set_data(contacts, np.zeros(len(contacts)))
-    if ax.get_title() != title:
-        style_axes(ax, title=title)
-    ax.set_xlim(day[0], day[-1])
+def contact_every(days_after: int) -> Param:
+    """How often there is contact after leaving: a day within the time shown (the day of
+    the single contact costed by :func:`bondlab.contact_cost` too)."""
+    return Param(int, 1, days_after, default=min(30, days_after), label="Contact every",
+                 unit="days", step=1, slider=(min(5, days_after), min(90, days_after)),
+                 help="For occasional contact and grey rock: how often there is contact. "
+                      "Also the day of the single contact costed below.")
 
 
 def _key(scenario):
@@ -106,29 +92,18 @@ class LeavingSimulator(Panel):
             layout=w.Layout(width="min(100%, 30rem)"))
         self.track(self.partner_choice)
         table = bondlab.Scenario.parameters
-        self.every = self.slider(low=5, high=min(90, days_after), default=30, integer=True,
-                                 label="Contact every (days)",
-                                 help="For occasional contact and grey rock: how often "
-                                      "there is contact. Also the day of the single contact "
-                                      "costed below.")
-        self.support = self.slider(table["support"], "support", low=0.05, default=0.6)
-        self.noise = self.slider(table["mood_noise"], "mood_noise", high=1.0)
+        self.every = self.slider(contact_every(days_after), "every")
+        # support's start value: the preset of the "support from others" strategy
+        self.support = self.slider(table["support"], "support",
+                                   value=presets.load_scenario("intermittent_support").support)
+        self.noise = self.slider(table["mood_noise"], "mood_noise")
         self.fig, self.axes = new_figure(2, 2, figsize=(11, 6.4), sharex=True, sharey=True)
         self.axes = self.axes.ravel()
         self.summary = figure_summary("")
         self.cost_line = w.HTML()
         self._cache = {}
         self.run_model()
-        self.art = [draw_strategy(ax, *self._data(name), name.capitalize(), COLORS[i],
-                                  LINESTYLES[i])
-                    for i, (ax, name) in enumerate(zip(self.axes, STRATEGIES))]
-        for ax in self.axes[2:]:
-            style_axes(ax, xlabel="Days after leaving")
-        for ax in self.axes[::2]:
-            style_axes(ax, ylabel="Withdrawal")
-        handles, labels = self.axes[0].get_legend_handles_labels()
-        self.fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False,
-                        fontsize=12)
+        self.art = draw_leaving(self.axes, self._panels())
         self.live = LiveFigure(self.fig, self.art)
         self.update(run=False)
         controls = w.VBox([self.partner_choice, self.every, self.support, self.noise])
@@ -186,18 +161,14 @@ class LeavingSimulator(Panel):
         day = np.arange(1, self.days_after + 1)
         return day, self.bands[name], r.withdrawal[0, T1:], list(self.scenarios[name].contacts)
 
+    def _panels(self):
+        return [(name.capitalize(), self._data(name)) for name in STRATEGIES]
+
     # -- view
     def update(self, run=True):
         if run:
             self.run_model()
-        top = 0.1
-        for ax, art, name in zip(self.axes, self.art, STRATEGIES):
-            day, band, example, contacts = self._data(name)
-            update_strategy(ax, art, day, band, example, contacts, name.capitalize())
-            top = max(top, float(np.max(band[2])), float(np.max(example)))
-        # a round number, kept while the run fits it well: the axes stay put
-        top = steady_limit(self.axes[0].get_ylim()[1], top * 1.08)
-        self.axes[0].set_ylim(-0.05 * top, top)
+        update_leaving(self.axes, self.art, self._panels())
         self.live.refresh()
         set_summary(self.summary, self.describe())
         self.cost_line.value = (f'<p class="bondlab-cost"><strong>'

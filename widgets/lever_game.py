@@ -31,11 +31,12 @@ import numpy as np
 import ipywidgets as w
 
 import bondlab
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, figure_panel, figure_summary,
-                            guard, new_figure, set_summary, style_axes)
-from widgets.plots import Panel, heading, lecture_notes
+from widgets.common import guard
+from widgets.live_figure import figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes
+from workshop.figures import draw_prediction, draw_record
 
-__all__ = ["LeverGame", "SCHEDULES", "draw_record", "draw_prediction", "MESSAGES"]
+__all__ = ["LeverGame", "SCHEDULES", "MESSAGES"]
 
 #: The two hidden schedules: key -> (engine training name, plain description).
 SCHEDULES = {
@@ -50,45 +51,6 @@ INTRO = ("Press \u201cCheck for messages\u201d whenever you like, as often as yo
          "When you feel like stopping, press \u201cI\u2019d stop checking now\u201d. "
          "There is no right way to play, and nothing you do here leaves this page.")
 MAX_PRESSES = 300
-
-
-def draw_record(ax, seconds, rewarded, stop_index):
-    """The participant's own cumulative record: checks over time, messages marked."""
-    seconds = np.asarray(seconds, float)
-    rewarded = np.asarray(rewarded, bool)
-    count = np.arange(1, len(seconds) + 1)
-    line, = ax.step(seconds, count, where="post", color=COLORS[0], linestyle=LINESTYLES[0],
-                    label="Your checks")
-    marks, = ax.plot(seconds[rewarded], count[rewarded], linestyle="none", marker="v",
-                     markersize=9, color=COLORS[1], label="A message came")
-    art = {"line": line, "marks": marks}
-    if stop_index is not None and stop_index < len(seconds):
-        art["stop"] = ax.axvline(seconds[stop_index], color=OKABE_ITO["black"],
-                                 linestyle=(0, (4, 2)), linewidth=2,
-                                 label="Messages stopped")
-    style_axes(ax, title="What you did", xlabel="Seconds since your first check",
-               ylabel="Checks so far")
-    ax.legend(loc="upper left", frameon=False, fontsize=12)
-    return art
-
-
-def draw_prediction(ax, predictions, yours, your_key):
-    """Predicted checks after messages stop for both schedules, with the participant's."""
-    art = {}
-    labels = {"continuous": "Every check\n(continuous)", "variable": "Unpredictable\n(variable)"}
-    for i, key in enumerate(("continuous", "variable")):
-        q25, med, q75 = np.percentile(predictions[key], [25, 50, 75])
-        art[key] = ax.bar(i, med, color=COLORS[2 + i], hatch=("", "//")[i],
-                          edgecolor=OKABE_ITO["black"], width=0.6,
-                          yerr=[[med - q25], [q75 - med]], capsize=8,
-                          label="Model: median, middle half" if i == 0 else None)
-    i = 0 if your_key == "continuous" else 1
-    art["you"], = ax.plot([i], [yours], linestyle="none", marker="D", markersize=12,
-                          color=OKABE_ITO["black"], label="You")
-    ax.set_xticks([0, 1], [labels["continuous"], labels["variable"]])
-    style_axes(ax, title="Checks after messages stopped", ylabel="Checks")
-    ax.legend(loc="upper left", frameon=False, fontsize=12)
-    return art
 
 
 class LeverGame(Panel):

@@ -22,22 +22,20 @@ import numpy as np
 import ipywidgets as w
 
 import bondlab
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
-                            figure_summary, guard, new_figure, set_summary, style_axes)
-from widgets.plots import Panel, heading, lecture_notes, steady_limit
+from bondlab._params import Param
+from widgets.common import guard
+from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes
+from workshop.figures import draw_playground, update_playground
 
-__all__ = ["OpponentPlayground", "draw_playground", "update_playground", "TRAIN",
-           "exposure_peaks"]
+__all__ = ["OpponentPlayground", "TRAIN", "exposure_peaks"]
 
-#: Exposure-train settings offered as sliders: name -> (low, high, default, label).
-#: Ranges sit inside the engine's own checks (bondlab.affect._EXPO), narrowed for a slider.
-TRAIN = {
-    "spacing": (2, 100, 20, "Time between exposures (steps)"),
-    "intensity": (-3.0, 3.0, 1.0, "Intensity (below 0 = unpleasant)"),
-    "count": (1, 20, 5, "Number of exposures"),
-}
-#: Fixed parts of the train (engine defaults), needed to find each exposure again.
-DURATION, LEAD, TAIL = 10, 10, 150
+#: The exposure-train settings offered as sliders; ranges, defaults and labels come from
+#: the engine's table (:func:`bondlab.exposure_train`'s ``parameters``).
+TRAIN = ("spacing", "intensity", "count")
+#: The fixed parts of the train (the engine's defaults), needed to find each exposure again.
+FIXED = {name: bondlab.exposure_train.parameters[name].default
+         for name in ("duration", "lead", "tail")}
 FRAMES = 60  # a full play takes about this many frames
 INTERVAL = 0.15  # seconds between frames while playing
 
@@ -51,58 +49,6 @@ def exposure_peaks(felt, sign, starts, spacing):
     return np.array(out)
 
 
-def draw_playground(axes, t, stimulus, a, b, felt):
-    """Stimulus above; first reaction, opposite reaction (drawn as -b) and felt below."""
-    ax_s, ax_f = axes
-    art = {}
-    art["stimulus"], = ax_s.step(t, stimulus, where="post", color=OKABE_ITO["black"],
-                                 linestyle=LINESTYLES[0], linewidth=2)
-    style_axes(ax_s, ylabel="Exposure")
-    art["a"], = ax_f.plot(t, a, color=COLORS[0], linestyle=LINESTYLES[0],
-                          label="First reaction (a)")
-    art["b"], = ax_f.plot(t, -b, color=COLORS[1], linestyle=LINESTYLES[1],
-                          label="Opposite reaction (b, drawn below zero)")
-    art["felt"], = ax_f.plot(t, felt, color=OKABE_ITO["black"], linestyle=LINESTYLES[2],
-                             linewidth=3.2, label="What is felt (a - b)")
-    ax_f.axhline(0, color="#666666", linewidth=1)
-    art["now"] = ax_f.axvline(t[-1], color=COLORS[2], linestyle=LINESTYLES[3], linewidth=2)
-    style_axes(ax_f, xlabel="Time (steps)", ylabel="Feeling")
-    update_playground(art, axes, t, stimulus, a, b, felt, len(t) - 1)
-    return art
-
-
-def update_playground(art, axes, t, stimulus, a, b, felt, now):
-    """Show the run up to step ``now`` (the rest stays hidden until played).
-
-    Axis ends are round numbers, kept while the new run fits them well
-    (:func:`~widgets.plots.steady_limit`): the axes stay put for small changes.
-    """
-    k = int(now) + 1
-    art["stimulus"].set_data(t, stimulus)
-    art["a"].set_data(t[:k], a[:k])
-    art["b"].set_data(t[:k], -b[:k])
-    art["felt"].set_data(t[:k], felt[:k])
-    art["now"].set_xdata([t[k - 1], t[k - 1]])
-    lo = min(float(np.min(stimulus)), float(np.min(-b)), float(np.min(felt)), -0.2)
-    hi = max(float(np.max(stimulus)), float(np.max(a)), float(np.max(felt)), 0.2)
-    pad = 0.08 * (hi - lo)
-    axes[0].set_ylim(*_steady_range(axes[0].get_ylim(), min(float(np.min(stimulus)), 0) - 0.2,
-                                    max(float(np.max(stimulus)), 0) + 0.2))
-    axes[1].set_ylim(*_steady_range(axes[1].get_ylim(), lo - pad, hi + pad))
-    x0, x1 = axes[1].get_xlim()
-    span = steady_limit(x1 - t[0] if x0 == t[0] else 0.0, float(t[-1] - t[0]))
-    for ax in axes:
-        ax.set_xlim(t[0], t[0] + span)
-
-
-def _steady_range(current, lo, hi):
-    """(lo, hi) with each end kept or moved to a round number (``lo <= 0 <= hi``)."""
-    cur_lo, cur_hi = current
-    new_hi = steady_limit(cur_hi, hi) if hi > 0 else hi
-    new_lo = -steady_limit(-cur_lo, -lo) if lo < 0 else lo
-    return new_lo, new_hi
-
-
 class OpponentPlayground(Panel):
     """Exposures (spacing, intensity, count) and the first, opposite and felt reactions."""
 
@@ -110,10 +56,8 @@ class OpponentPlayground(Panel):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.sliders = {name: self.slider(low=lo, high=hi, default=d, label=label,
-                                          integer=isinstance(d, int), step=None
-                                          if isinstance(d, int) else 0.1)
-                        for name, (lo, hi, d, label) in TRAIN.items()}
+        table = bondlab.exposure_train.parameters
+        self.sliders = {name: self.slider(table[name], name) for name in TRAIN}
         # Play/pause is a labelled toggle driving a kernel-side timer (ipywidgets.Play's
         # buttons are icons without names: axe-core reports them as critical).
         self.play = w.IntSlider(value=0, min=0, max=1, step=1, description="Time shown",
@@ -138,9 +82,6 @@ class OpponentPlayground(Panel):
         self.summary = figure_summary("")
         self.run_model()
         self.art = draw_playground(self.axes, *self._data())
-        handles, labels = self.axes[1].get_legend_handles_labels()
-        self.fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False,
-                        fontsize=12)
         self.live = LiveFigure(self.fig, self.art)
         self.update(run=False)
         buttons = w.HBox([self.play_button, self.step_button, self.reset_button, self.play],
@@ -158,9 +99,7 @@ class OpponentPlayground(Panel):
 
     def run_model(self):
         v = self.settings()
-        self.stimulus = bondlab.exposure_train(spacing=v["spacing"], intensity=v["intensity"],
-                                               count=v["count"], duration=DURATION,
-                                               lead=LEAD, tail=TAIL)
+        self.stimulus = bondlab.exposure_train(**v, **FIXED)
         self.history = bondlab.OpponentProcess().run(self.stimulus)
         n = len(self.stimulus)
         self._step = max(1, n // FRAMES)
@@ -171,6 +110,7 @@ class OpponentPlayground(Panel):
             self.play.value = n - 1
         finally:
             self._fixing = False
+        self.play.param = Param(int, 0, n - 1, default=n - 1, label="Time shown", step=1)
         self._ranges[id(self.play)] = (0, n - 1, True)
 
     def _data(self):
@@ -219,8 +159,8 @@ class OpponentPlayground(Panel):
         self.play_button.value = False
         self._fixing = True
         try:
-            for name, s in self.sliders.items():
-                s.value = TRAIN[name][2]
+            for s in self.sliders.values():
+                s.value = s.param.default
         finally:
             self._fixing = False
         self.update()
@@ -242,9 +182,9 @@ class OpponentPlayground(Panel):
         sign = 1.0 if v["intensity"] >= 0 else -1.0
         if v["intensity"] == 0:
             return "With intensity 0 there is nothing to react to: every line stays at zero."
-        starts = [LEAD + i * v["spacing"] for i in range(v["count"])]
+        starts = [FIXED["lead"] + i * v["spacing"] for i in range(v["count"])]
         peaks = exposure_peaks(felt, sign, starts, v["spacing"])
-        end = starts[-1] + DURATION
+        end = starts[-1] + FIXED["duration"]
         after = felt[end:] * sign
         dip = float(after.min()) if after.size else 0.0
         kind = "pleasant" if sign > 0 else "unpleasant"

@@ -1,7 +1,8 @@
-"""Which component a step's ``<!-- interactive: NAME -->`` builds.
+"""Which component a step's ``<!-- interactive: NAME -->`` builds: the one list of them.
 
-Every name in :data:`workshop.content.INTERACTIVES` has a factory here, called as
-``factory(module, step)`` and returning a widget (or ``None`` for "none"). The science
+:data:`REGISTRY` maps each name a step may use to a factory, called as
+``factory(module, step)`` and returning a widget (or ``None`` for "none"); the content
+parser checks a page's names against it (:func:`load_module`). The science
 components (lever game, schedule explorer, ...) are imported lazily by module name, so a
 page only loads what its steps use, and a component that does not exist yet shows a calm
 line instead of an error.
@@ -15,7 +16,7 @@ import ipywidgets as w
 
 from widgets.common import NOT_AVAILABLE, calm_message, logger
 
-__all__ = ["SCIENCE", "REGISTRY", "build_interactive"]
+__all__ = ["SCIENCE", "REGISTRY", "build_interactive", "load_module"]
 
 #: interactive name -> class name in widgets/<name>.py (constructed with no arguments).
 SCIENCE = {
@@ -83,6 +84,13 @@ def _resources(module=None, step=None):
 REGISTRY = {name: _science(name) for name in SCIENCE}
 REGISTRY.update({"none": _none, "reflection": _reflection, "flag_sort": _flag_sort,
                  "quick_check": _quick_check, "resources": _resources})
+
+
+def load_module(module_id: str):
+    """A module's content, its interactive names checked against :data:`REGISTRY`."""
+    from workshop.content import load_module as load
+
+    return load(module_id, interactives=REGISTRY)
 
 
 def build_interactive(name: str, module=None, step=None):

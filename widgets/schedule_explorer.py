@@ -29,120 +29,25 @@ import ipywidgets as w
 
 import bondlab
 from bondlab import presets
-from bondlab.schedules import Schedule
-from widgets.common import (COLORS, LINESTYLES, OKABE_ITO, LiveFigure, figure_panel,
-                            figure_summary, new_figure, set_summary, style_axes)
-from widgets.plots import Panel, draw_band, heading, lecture_notes, nan_band, update_band
+from bondlab._params import Param
+from bondlab.schedules import Then
+from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
+from widgets.panel import Panel, heading, lecture_notes
+from workshop.figures import draw_explorer, update_explorer
 
-__all__ = ["ScheduleExplorer", "SCHEDULES", "LEARNERS", "draw_explorer", "update_explorer"]
+__all__ = ["ScheduleExplorer", "SCHEDULES", "LEARNERS"]
 
-#: Schedule classes offered, in the order of the menu: (menu label, class name).
-SCHEDULES = (
-    ("Every time (continuous)", "Continuous"),
-    ("Every nth time (fixed ratio)", "FixedRatio"),
-    ("Unpredictable count (variable ratio)", "VariableRatio"),
-    ("Same chance each time (random ratio)", "RandomRatio"),
-    ("After a fixed wait (fixed interval)", "FixedInterval"),
-    ("After an unpredictable wait (variable interval)", "VariableInterval"),
-)
-#: Slider ranges narrower than the engine's (which allows up to 1000 or 10000): a slider
-#: must stay usable. The engine's table still gives low, default, label and help.
-SLIDER_HIGH = {"FixedRatio": 30, "VariableRatio": 30, "FixedInterval": 60,
-               "VariableInterval": 60}
+#: Schedule classes offered, in the order of the menu (each class's ``label`` names it).
+SCHEDULES = ("Continuous", "FixedRatio", "VariableRatio", "RandomRatio", "FixedInterval",
+             "VariableInterval")
 LEARNERS = (("Change detection (shows the paradox)", "cd"),
             ("Rescorla-Wagner (the classic average)", "rw"))
 
 
-class _ThenExtinction(Schedule):
-    """Plumbing, not science: the chosen schedule until tick ``at``, then no rewards.
-
-    Uses only the public free-operant protocol (``start``/``step``) of the engine's
-    schedules and its :class:`~bondlab.Extinction` rule (no response rewarded).
-    """
-
-    parameters = {}
-    code = "EXT"
-
-    def __init__(self, inner, at):
-        self.inner, self.at = inner, int(at)
-
-    def start(self, people, rng):
-        return {"inner": self.inner.start(people, rng), "t": 0}
-
-    def step(self, state, responded, rng):
-        rf = self.inner.step(state["inner"], responded, rng)
-        if state["t"] >= self.at:
-            rf = bondlab.Extinction().step({}, responded, rng)
-        state["t"] += 1
-        return rf
-
-
-def draw_explorer(axes, tick, cumulative_band, example, rewards, expectation_band,
-                  surprise_band):
-    """Draw the three rows on ``axes`` (cumulative record, expectation, surprise).
-
-    Returns a dict of the artists, for :func:`update_explorer`. The legend sits under
-    the figure (one for all three rows), outside the axes: the data never cover it.
-    """
-    ax_c, ax_e, ax_s = axes
-    art = {}
-    art["cum"] = draw_band(ax_c, tick, *cumulative_band, color=COLORS[0],
-                           linestyle=LINESTYLES[0], label="Middle of the group")
-    art["example"], = ax_c.plot(tick, example, color=OKABE_ITO["black"],
-                                linestyle=LINESTYLES[2], linewidth=1.8,
-                                label="One example person")
-    art["rewards"], = ax_c.plot(rewards[0], rewards[1], linestyle="none", marker="v",
-                                markersize=8, color=COLORS[1], label="A reward arrived")
-    art["switch"] = ax_c.axvline(np.nan, color=OKABE_ITO["black"], linestyle=(0, (4, 2)),
-                                 linewidth=2)
-    art["switch_e"] = ax_e.axvline(np.nan, color=OKABE_ITO["black"], linestyle=(0, (4, 2)),
-                                   linewidth=2)
-    art["switch_s"] = ax_s.axvline(np.nan, color=OKABE_ITO["black"], linestyle=(0, (4, 2)),
-                                   linewidth=2, label="Rewards stop")
-    style_axes(ax_c, title="Cumulative record", ylabel="Responses so far")
-    art["exp"] = draw_band(ax_e, tick, *expectation_band, color=COLORS[2],
-                           linestyle=LINESTYLES[0], label="Expectation")
-    ax_e.set_ylim(-0.02, 1.02)
-    style_axes(ax_e, ylabel="Expects\na reward")
-    art["sur"] = draw_band(ax_s, tick, *surprise_band, color=COLORS[3],
-                           linestyle=LINESTYLES[3], label="Surprise")
-    ax_s.axhline(0, color="#666666", linewidth=1)
-    ax_s.set_ylim(-1.05, 1.05)
-    style_axes(ax_s, xlabel="Time (ticks)", ylabel="Surprise")
-    handles, labels = [], []
-    for ax in (ax_c, ax_s):
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            if lab not in labels:
-                handles.append(h)
-                labels.append(lab)
-    ax_c.figure.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False,
-                       fontsize=12)
-    update_explorer(art, axes, tick, cumulative_band, example, rewards, expectation_band,
-                    surprise_band)
-    return art
-
-
-def update_explorer(art, axes, tick, cumulative_band, example, rewards, expectation_band,
-                    surprise_band, switch=None):
-    """Move every artist to new data in place (no re-plotting).
-
-    The record's height is fixed at one response per tick, the most anyone can make (as
-    on a cumulative recorder's paper): slopes, the response rates, compare across
-    schedules, and the axes stay put.
-    """
-    update_band(art["cum"], tick, *cumulative_band)
-    art["example"].set_data(tick, example)
-    art["rewards"].set_data(*rewards)
-    update_band(art["exp"], tick, *expectation_band)
-    update_band(art["sur"], tick, *surprise_band)
-    x = np.nan if switch is None else switch
-    for key in ("switch", "switch_e", "switch_s"):
-        art[key].set_xdata([x, x])
-    top = max(len(tick), float(np.nanmax([np.nanmax(cumulative_band[2]), np.nanmax(example),
-                                           1])))
-    axes[0].set_ylim(0, top * 1.03)
-    for ax in axes:
-        ax.set_xlim(tick[0], tick[-1])
+def switch_param(ticks: int) -> Param:
+    """The tick at which rewards stop: inside the time shown (1 to ticks - 1)."""
+    return Param(int, 1, ticks - 1, default=ticks // 2, label="Rewards stop at tick",
+                 help="From this moment on, no response is rewarded.", step=1)
 
 
 class ScheduleExplorer(Panel):
@@ -169,9 +74,9 @@ class ScheduleExplorer(Panel):
         start = presets.load_schedule(preset)
         self.people, self.ticks, self.training, self.seed = people, ticks, training, seed
         self.agent = bondlab.RespondingAgent()
-        names = [cls for _, cls in SCHEDULES]
+        names = SCHEDULES
         kind = type(start).__name__ if type(start).__name__ in names else "VariableRatio"
-        self.kind = w.Dropdown(options=[(label, cls) for label, cls in SCHEDULES],
+        self.kind = w.Dropdown(options=[(getattr(bondlab, cls).label, cls) for cls in names],
                                value=kind, description="Schedule",
                                style={"description_width": "initial"},
                                layout=w.Layout(width="min(100%, 30rem)"))
@@ -181,8 +86,7 @@ class ScheduleExplorer(Panel):
             cls = getattr(bondlab, cls_name)
             for pname, param in cls.parameters.items():
                 value = getattr(start, pname) if type(start) is cls else None
-                high = SLIDER_HIGH.get(cls_name)
-                slider = self.slider(param, pname, value=value, high=high)
+                slider = self.slider(param, pname, value=value)
                 self.param_sliders[cls_name] = slider
         self.learner_choice = w.Dropdown(options=LEARNERS, value="cd", description="Learner",
                                          style={"description_width": "initial"},
@@ -192,9 +96,7 @@ class ScheduleExplorer(Panel):
                                      "(rewards stop)", indent=False,
                                      style={"description_width": "initial"})
         self.track(self.extinction)
-        self.switch = self.slider(low=1, high=ticks - 1, default=ticks // 2,
-                                  label="Rewards stop at tick", integer=True,
-                                  help="From this moment on, no response is rewarded.")
+        self.switch = self.slider(switch_param(ticks), "switch")
         self.param_box = w.VBox()
         self.switch_box = w.VBox()
         self.fig, self.axes = new_figure(3, 1, figsize=(9, 7.2), sharex=True,
@@ -227,7 +129,7 @@ class ScheduleExplorer(Panel):
         sched = self.schedule()
         switch = self.switch.value if self.extinction.value else None
         if switch is not None:
-            sched = _ThenExtinction(sched, self.training + switch)
+            sched = Then(sched, at=self.training + switch)
         self.record = self.agent.run(sched, ticks=self.training + self.ticks,
                                      people=self.people, seed=self.seed,
                                      record_from=self.training)
@@ -239,12 +141,12 @@ class ScheduleExplorer(Panel):
     def _data(self):
         tick = np.arange(self.ticks)
         cum = self.record.cumulative()
-        q25, med, q75 = np.percentile(cum, [25, 50, 75], axis=0)
+        med, q25, q75 = bondlab.band(cum, axis=0)
         example = cum[0]
         rt = np.flatnonzero(self.record.reinforced[0])
         rewards = (rt, example[rt])
-        expectation = nan_band(self.history.expectation)
-        surprise = nan_band(self.history.surprise)
+        expectation = self.history.band("expectation")
+        surprise = self.history.band("surprise")
         return tick, (med, q25, q75), example, rewards, expectation, surprise
 
     def _show_param(self, redraw=True):
@@ -266,7 +168,7 @@ class ScheduleExplorer(Panel):
     def describe(self) -> str:
         """The text summary, computed from this run."""
         rec = self.record
-        label = dict((cls, lab) for lab, cls in SCHEDULES)[self.kind.value]
+        label = getattr(bondlab, self.kind.value).label
         presses = rec.responses.sum(axis=1)
         rewards = rec.reinforced.sum(axis=1)
         per = np.where(rewards > 0, presses / np.maximum(rewards, 1), np.nan)

@@ -31,7 +31,9 @@ Module format (``data/modules/NN_name.md``)::
     Equations, citations and exercises.
 
 Checks: the step minutes add up to the module's minutes; every interactive name is one of
-:data:`INTERACTIVES`; every ``[@key]`` is an ``id`` in ``data/references.json``.
+the names given (``interactives``: the page passes :data:`widgets.registry.REGISTRY`, the
+one list of components; without it, any lower-case name); every ``[@key]`` is an ``id`` in
+``data/references.json``.
 
 Example
 -------
@@ -50,17 +52,12 @@ from pathlib import Path
 from workshop.crisis import data_dir
 
 __all__ = [
-    "ContentError", "INTERACTIVES", "Step", "Module", "modules_dir", "module_ids",
+    "ContentError", "Step", "Module", "modules_dir", "module_ids",
     "load_module", "load_modules", "parse_module", "load_references", "citation_keys",
     "load_quick_check", "load_flags", "load_reflections",
 ]
 
-#: Interactive names a step may use (widgets/registry.py maps each to a component).
-INTERACTIVES = (
-    "none", "lever_game", "schedule_explorer", "attachment_figure", "cycle_timeline",
-    "opponent_playground", "leaving_simulator", "reflection", "flag_sort", "quick_check",
-    "resources",
-)
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = {"think about": "think", "facilitator": "facilitator", "lecture": "lecture"}
 _CITE = re.compile(r"\[@([A-Za-z0-9_:.\-]+)\]")
 _COMMENT = re.compile(r"^<!--\s*([a-z_]+)\s*:\s*(.*?)\s*-->\s*$")
@@ -143,10 +140,12 @@ def _positive_int(value: str, where: str, field_name: str) -> int:
 
 
 def parse_module(text: str, name: str = "<module>", module_id: str | None = None,
-                 references: set | None = None) -> Module:
+                 references: set | None = None, interactives=None) -> Module:
     """Parse one module's Markdown; ``name`` is used in error messages.
 
     ``references``: known citation keys (default: the ids in data/references.json).
+    ``interactives``: the interactive names a step may use (default: any lower-case name;
+    the page checks against :data:`widgets.registry.REGISTRY`).
     """
     lines = text.splitlines()
     where = lambda i: f"{name}, line {i + 1}"  # noqa: E731
@@ -230,9 +229,12 @@ def parse_module(text: str, name: str = "<module>", module_id: str | None = None
                                        f"'minutes' or 'key_idea'")
                 continue
             if key == "interactive":
-                if value not in INTERACTIVES:
+                if not _NAME.match(value) or (interactives is not None
+                                              and value not in interactives):
+                    known = (f"use one of: {', '.join(interactives)}" if interactives
+                             is not None else "use a lower-case name such as lever_game")
                     raise ContentError(f"{where(i)}: interactive {value!r} is not known; "
-                                       f"use one of: {', '.join(INTERACTIVES)}")
+                                       f"{known}")
                 step.interactive = value
             elif key == "minutes":
                 step.minutes = _positive_int(value, where(i), "minutes")
@@ -274,8 +276,9 @@ def parse_module(text: str, name: str = "<module>", module_id: str | None = None
                   key_idea=meta["key_idea"], goals=goals, steps=steps)
 
 
-def load_module(module_id: str, path: str | Path | None = None) -> Module:
-    """Load and validate ``data/modules/<module_id>.md`` (cached per file version)."""
+def load_module(module_id: str, path: str | Path | None = None, interactives=None) -> Module:
+    """Load and validate ``data/modules/<module_id>.md`` (cached per file version);
+    ``interactives`` as in :func:`parse_module`."""
     path = Path(path) if path is not None else modules_dir() / f"{module_id}.md"
     if not _ID.match(module_id or ""):
         raise ContentError(f"module id {module_id!r} must look like '01_short_name'")
@@ -283,24 +286,25 @@ def load_module(module_id: str, path: str | Path | None = None) -> Module:
         stat = path.stat()
     except OSError:
         raise ContentError(f"{_display(path)}: file not found") from None
-    return _load_module_cached(module_id, str(path), stat.st_mtime_ns)
+    names = None if interactives is None else tuple(interactives)
+    return _load_module_cached(module_id, str(path), stat.st_mtime_ns, names)
 
 
 @lru_cache(maxsize=32)
-def _load_module_cached(module_id: str, path: str, _mtime: int) -> Module:
+def _load_module_cached(module_id: str, path: str, _mtime: int, interactives) -> Module:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"{_display(p)}: not UTF-8 text ({exc.reason})") from None
-    module = parse_module(text, _display(p), module_id)
+    module = parse_module(text, _display(p), module_id, interactives=interactives)
     module.path = p
     return module
 
 
-def load_modules() -> list[Module]:
-    """Every module, validated, in order."""
-    return [load_module(m) for m in module_ids()]
+def load_modules(interactives=None) -> list[Module]:
+    """Every module, validated, in order (``interactives`` as in :func:`parse_module`)."""
+    return [load_module(m, interactives=interactives) for m in module_ids()]
 
 
 def citation_keys(text: str) -> list[str]:

@@ -8,8 +8,9 @@ to it), the reflection questions (``data/reflections.json`` and the steps' "Thin
 about" questions), the help line (``data/crisis_resources.json``) and the sources the
 module cites. Pages are self-contained: no external URL, no web font, no script.
 
-Pure Python; matplotlib (Agg) is imported late inside :func:`module_figure`, mistune
-inside :func:`guide_html` and Playwright inside :func:`write_pdfs`.
+Pure Python; the figures (:mod:`workshop.figures`, matplotlib) are imported late inside
+:func:`module_figure`, mistune inside :func:`guide_html` and Playwright inside
+:func:`write_pdfs`.
 
 Example
 -------
@@ -35,7 +36,6 @@ from workshop.content import (load_flags, load_module, load_references, load_ref
                              modules_dir)
 from workshop.crisis import domestic_abuse_lines, load_crisis_resources
 from workshop.references import certainty, format_reference_html, sort_references
-from workshop.style import OKABE_ITO
 
 __all__ = ["HANDOUT_MODULES", "build_handouts", "module_handout_html", "guide_html",
            "module_figure", "questions", "help_line", "chromium_path", "write_pdfs",
@@ -48,10 +48,6 @@ HANDOUT_MODULES = ("01_why_rewards_hook_us", "02_consistent_vs_intermittent", "0
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-#: Short names for the kit's palette (workshop.style).
-_C = {"blue": OKABE_ITO["blue"], "orange": OKABE_ITO["orange"], "vermillion": OKABE_ITO["vermillion"],
-      "green": OKABE_ITO["bluish_green"], "sky": OKABE_ITO["sky_blue"],
-      "purple": OKABE_ITO["reddish_purple"], "black": OKABE_ITO["black"], "yellow": OKABE_ITO["yellow"]}
 _SEED = 0
 _PEOPLE = 200
 
@@ -160,60 +156,24 @@ def _inline(text: str) -> str:
 
 # ---------------------------------------------------------------- figures
 
-class _ThenStop:
-    """Plumbing, not science: a schedule's free-operant rule until tick ``at``, then the
-    engine's :class:`~bondlab.Extinction` rule (no response is rewarded)."""
-
-    def __init__(self, inner, at):
-        from bondlab.schedules import Extinction
-        self.inner, self.at, self.stop = inner, int(at), Extinction()
-
-    def start(self, people, rng):
-        return {"inner": self.inner.start(people, rng), "t": 0}
-
-    def step(self, state, responded, rng):
-        rf = self.inner.step(state["inner"], responded, rng)
-        if state["t"] >= self.at:
-            rf = self.stop.step({}, responded, rng)
-        state["t"] += 1
-        return rf
-
-
-def _fig_cumulative(new_figure):
+def _fig_cumulative(figures):
     """Module 1: cumulative records of four schedules, and presses after rewards stop."""
     import bondlab
-    fig, (ax, bx) = new_figure(1, 2, figsize=(7.4, 2.55), width_ratios=(1.7, 1))
+    fig, (ax, bx) = figures.plain_figure(1, 2, figsize=(11, 4.4), width_ratios=(1.4, 1))
     agent = bondlab.RespondingAgent()
-    specs = (("VR5", "unpredictably, 1 in 5 times", "-", _C["vermillion"]),
-             ("FI10", "after a fixed wait", "--", _C["blue"]),
-             ("VI10", "after an unpredictable wait", "-.", _C["green"]))
+    specs = (("VR5", "unpredictably, 1 in 5 times"), ("FI10", "after a fixed wait"),
+             ("VI10", "after an unpredictable wait"))
     ticks = 200
-    finals = {}
-    for spec, label, ls, colour in specs:
+    finals, records = {}, []
+    for spec, label in specs:
         rec = agent.run(bondlab.schedule_from_spec(spec), ticks=ticks + 300, people=5,
                         seed=_SEED, record_from=300)
-        cum = rec.cumulative()[0]
-        ax.plot(np.arange(ticks), cum, color=colour, linestyle=ls, linewidth=1.8,
-                label=label)
-        hits = np.flatnonzero(rec.reinforced[0])
-        ax.plot(hits, cum[hits], linestyle="none", marker="|", markersize=5, color=colour)
+        records.append((label, rec.cumulative()[0], np.flatnonzero(rec.reinforced[0])))
         finals[label] = int(np.median(rec.cumulative()[:, -1]))
-    ax.set_xlabel("Time (ticks)")
-    ax.set_ylabel("Responses so far")
-    ax.set_title("Cumulative records (one example person)", fontsize=9.5)
-    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    figures.draw_records(ax, records)
     presses = {t: bondlab.presses_after_rewards_stop(training=t, people=_PEOPLE, seed=_SEED)
                for t in ("continuous", "variable")}
-    names = ("every time", "unpredictably")
-    for i, (t, hatch) in enumerate(zip(presses, ("", "//"))):
-        q25, med, q75 = np.percentile(presses[t], [25, 50, 75])
-        bx.bar(i, med, color=(_C["blue"], _C["vermillion"])[i], hatch=hatch,
-               edgecolor="black", width=0.6)
-        bx.errorbar(i, med, yerr=[[med - q25], [q75 - med]], color="black", capsize=4)
-        bx.text(i + 0.33, med, f"{med:.0f}", ha="left", va="center", fontsize=8)
-    bx.set_xticks([0, 1], names, fontsize=8)
-    bx.set_ylabel("Presses after rewards stop")
-    bx.set_title("Rewarded ... then rewards stop", fontsize=9.5)
+    figures.draw_prediction(bx, presses)
     c, v = (float(np.median(presses[t])) for t in ("continuous", "variable"))
     summary = (f"Left: the running total of responses for one simulated person under three "
                f"schedules (steep = fast responding, flat = a pause); small ticks mark "
@@ -226,26 +186,16 @@ def _fig_cumulative(new_figure):
     return fig, alt, summary
 
 
-def _fig_attachment(new_figure):
+def _fig_attachment(figures):
     """Module 2: the attachment and withdrawal paradox, consistent vs intermittent."""
     from bondlab import presets
-    fig, axes = new_figure(1, 2, figsize=(7.4, 2.55), sharey=True)
-    res = {}
-    for ax, name in zip(axes, ("consistent", "intermittent")):
-        r = presets.load_scenario(name, people=_PEOPLE, seed=_SEED).run()
-        res[name] = r
-        for out, colour, ls, label in (("attachment", _C["blue"], "-", "Pull toward partner"),
-                                       ("withdrawal", _C["vermillion"], "--", "Withdrawal")):
-            med, q25, q75 = r.band(out)
-            ax.fill_between(r.day, q25, q75, color=colour, alpha=0.2, linewidth=0)
-            ax.plot(r.day, med, color=colour, linestyle=ls, linewidth=1.8, label=label)
-        ax.axvline(0, color="black", linestyle=(0, (4, 2)), linewidth=1)
-        ax.text(4, 0.5, "leaving", fontsize=7.5, transform=ax.get_xaxis_transform())
-        ax.set_title(presets.preset_info("scenarios", name)["label"].split(",")[0],
-                     fontsize=9.5)
-        ax.set_xlabel("Days (0 = leaving)")
-    axes[0].set_ylabel("Strength (median, quartiles)")
-    axes[0].legend(fontsize=7.5, frameon=False, loc="upper left")
+    names = ("consistent", "intermittent")
+    res = {n: presets.load_scenario(n, people=_PEOPLE, seed=_SEED).run() for n in names}
+    fig, axes = figures.plain_figure(1, 2, figsize=(11, 4.6), sharey=True)
+    figures.draw_attachment(
+        axes, [res[n] for n in names],
+        [presets.preset_info("scenarios", n)["label"].split(",")[0] for n in names],
+        [{k: res[n].band(k) for k in ("attachment", "withdrawal")} for n in names])
     sa, sb = res["consistent"].summary(), res["intermittent"].summary()
     summary = (f"Medians of {_PEOPLE} simulated people per side. The consistent partner gave "
                f"{sa['total_warmth']:.0f} days of warmth, the intermittent partner "
@@ -262,7 +212,7 @@ def _days(x) -> str:
     return "longer than the time simulated" if not np.isfinite(x) else f"{x:.0f} days"
 
 
-def _fig_cycle(new_figure):
+def _fig_cycle(figures):
     """Module 3: the cycle with its four phases, felt mood and surprise of one person."""
     import bondlab
     from bondlab import PHASE_NAMES
@@ -270,31 +220,9 @@ def _fig_cycle(new_figure):
     r = bondlab.Scenario(partner=bondlab.CyclePartner(), days_together=days, days_after=1,
                          people=100, seed=_SEED).run()
     phase, mood, sur = r.phase[0], r.mood[0, :days], r.surprise[0, :days]
-    fig, ax = new_figure(figsize=(7.4, 2.55))
-    shades = ("#fde6cf", "#f4b6a0", "#cfe6f5", "#dff2e4")
-    hatches = ("", "xx", "..", "")
-    t = np.arange(1, days + 1)
-    start = 0
-    for i in range(1, days + 1):
-        if i == days or phase[i] != phase[start]:
-            ax.axvspan(start + 0.5, i + 0.5, color=shades[phase[start]],
-                       hatch=hatches[phase[start]], linewidth=0, alpha=0.9)
-            start = i
-    ax.plot(t, mood, color=_C["black"], linewidth=1.6, label="Felt mood")
-    ax.plot(t, sur, color=_C["blue"], linestyle="--", linewidth=1.4,
-            label="Surprise (prediction error)")
-    ax.axhline(0, color="0.5", linewidth=0.6)
-    from matplotlib.patches import Patch
-    handles = [Patch(facecolor=shades[k], hatch=hatches[k], label=PHASE_NAMES[k])
-               for k in range(4)]
-    ax.legend(handles=ax.get_legend_handles_labels()[0] + handles, fontsize=7, ncol=3,
-              frameon=False, loc="lower left")
-    ax.set_xlabel("Day")
-    ax.set_ylabel("Mood / surprise")
-    ax.set_title("The cycle: one simulated person", fontsize=9.5)
-    ax.set_xlim(0.5, days + 0.5)
-    lo = min(float(mood.min()), float(sur.min()))
-    ax.set_ylim(lo - 0.9 * abs(lo) - 0.3, None)
+    fig, axes = figures.plain_figure(2, 1, figsize=(11, 5.2), sharex=True,
+                                     height_ratios=[1.6, 1])
+    figures.draw_timeline(axes, np.arange(1, days + 1), phase, mood, sur)
     allmood, allsur = r.mood[:, :days], r.surprise[:, :days]
     by = [(float(np.mean(allmood[r.phase == k])), float(np.mean(allsur[r.phase == k])))
           for k in range(4)]
@@ -310,25 +238,15 @@ def _fig_cycle(new_figure):
     return fig, "Felt mood and surprise through the four phases of the cycle", summary
 
 
-def _fig_opponent(new_figure):
+def _fig_opponent(figures):
     """Module 4: an opponent-process exposure train: tolerance, then withdrawal."""
     import bondlab
     stim = bondlab.exposure_train(spacing=20, count=6)
     h = bondlab.OpponentProcess().run(stim)
     t = np.arange(stim.size)
-    fig, ax = new_figure(figsize=(7.4, 2.55))
-    ax.fill_between(t, 0, stim, color=_C["yellow"], alpha=0.5, step="mid",
-                    label="Exposure (together)", hatch="..", edgecolor="0.6", linewidth=0)
-    ax.plot(t, h.a[0], color=_C["orange"], linestyle=":", linewidth=1.4,
-            label="Fast first reaction a")
-    ax.plot(t, -h.b[0], color=_C["blue"], linestyle="--", linewidth=1.4,
-            label="Slow opposite reaction -b")
-    ax.plot(t, h.felt[0], color=_C["black"], linewidth=1.8, label="Felt mood (a - b)")
-    ax.axhline(0, color="0.5", linewidth=0.6)
-    ax.set_xlabel("Time")
-    ax.set_ylabel("Strength")
-    ax.set_title("Opponent process: repeated exposures", fontsize=9.5)
-    ax.legend(fontsize=7, frameon=False, ncol=2, loc="upper right")
+    fig, axes = figures.plain_figure(2, 1, figsize=(11, 4.8), sharex=True,
+                                     height_ratios=[1, 2.4])
+    figures.draw_playground(axes, t, stim, h.a[0], h.b[0], h.felt[0])
     on = stim > 0
     runs = np.flatnonzero(np.diff(np.r_[0, on.astype(int)]) == 1)
     peaks = [float(h.felt[0, s:s + 12].max()) for s in runs]
@@ -342,38 +260,29 @@ def _fig_opponent(new_figure):
     return fig, "Felt mood over repeated exposures, then withdrawal", summary
 
 
-def _fig_leaving(new_figure):
+def _fig_leaving(figures):
     """Module 5: withdrawal after leaving under four ways of handling contact."""
     from bondlab import presets
-    runs = (("intermittent", "no contact", "-", _C["blue"]),
-            ("intermittent_grey_rock", "grey rock", "-.", _C["green"]),
-            ("intermittent_contact", "occasional contact", "--", _C["vermillion"]),
-            ("intermittent_support", "support from others", ":", _C["purple"]))
-    fig, ax = new_figure(figsize=(7.4, 2.55))
-    peaks, contacts, medians = {}, (), {}
-    for name, label, ls, colour in runs:
+    runs = (("intermittent", "no contact"), ("intermittent_grey_rock", "grey rock"),
+            ("intermittent_contact", "occasional contact"),
+            ("intermittent_support", "support from others"))
+    peaks, contacts, medians, panels = {}, (), {}, []
+    for name, label in runs:
         r = presets.load_scenario(name, people=_PEOPLE, seed=_SEED).run()
         after = r.day >= 0
-        med, q25, q75 = r.band("withdrawal", after_leaving=True)
-        medians[label] = med
+        band = r.band("withdrawal", after_leaving=True)
+        medians[label] = band[0]
+        example = r.withdrawal[0, after]
         if name == "intermittent":
-            example = r.withdrawal[0, after]
-            ax.plot(r.day[after], example, color="0.55", linewidth=0.9,
-                    label="one example person, no contact")
             ups = int(np.sum(np.diff(np.sign(np.diff(example))) < 0))
-        ax.plot(r.day[after], med, color=colour, linestyle=ls, linewidth=1.8, label=label)
+        panels.append((label.capitalize(), (np.arange(1, after.sum() + 1), band, example,
+                                            list(r.scenario.contacts))))
         s = r.summary()
         peaks[label] = (s["peak_withdrawal"], s["days_to_recover"])
         if name == "intermittent_contact" and r.scenario is not None:
             contacts = tuple(r.scenario.contacts)
-    for c in contacts:
-        ax.axvline(c, color="0.4", linestyle=(0, (1, 2)), linewidth=1)
-        ax.text(c, 1.0, "contact", fontsize=7, ha="center", va="bottom",
-                transform=ax.get_xaxis_transform())
-    ax.set_xlabel("Days after leaving")
-    ax.set_ylabel("Withdrawal (median)")
-    ax.set_title("After leaving: four ways it can go (simulated)", fontsize=9.5, pad=11)
-    ax.legend(fontsize=7.5, frameon=False, loc="upper right")
+    fig, axes = figures.plain_figure(2, 2, figsize=(11, 6.0), sharex=True, sharey=True)
+    figures.draw_leaving(axes.ravel(), panels)
     when = " and ".join(f"day {c}" for c in contacts) if contacts else "some days"
     grey = float(np.max(np.abs(medians["grey rock"] - medians["no contact"])))
     grey_text = ("stays close to no contact" if grey < 0.1
@@ -396,25 +305,17 @@ _FIGURES = {"01": _fig_cumulative, "02": _fig_attachment, "03": _fig_cycle,
 def module_figure(number: str):
     """``(png_bytes, alt, summary)`` for a module's figure, or None (module 6, start).
 
-    matplotlib is imported here (its Figure, never pyplot) and nowhere else in the engine.
+    Drawn by the same functions as the workshop's figures (:mod:`workshop.figures`, on a
+    plain matplotlib Figure, never pyplot), imported here and nowhere else in this module.
     """
     make = _FIGURES.get(number)
     if make is None:
         return None
-    import matplotlib
-    from matplotlib.figure import Figure
+    from workshop import figures
 
-    def new_figure(*args, figsize=None, **kwargs):
-        """A Figure and its axes, outside pyplot (no global state, no backend switch)."""
-        fig = Figure(figsize=figsize)
-        return fig, fig.subplots(*args, **kwargs)
-
-    with matplotlib.rc_context({"font.size": 8, "axes.spines.top": False,
-                                "axes.spines.right": False, "svg.fonttype": "none"}):
-        fig, alt, summary = make(new_figure)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=150)
+    fig, alt, summary = make(figures)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
     return buf.getvalue(), alt, summary
 
 
