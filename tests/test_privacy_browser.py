@@ -139,7 +139,9 @@ def test_the_error_pages_way_back_adds_no_history_entry(chromium, server):
     page.goto(server.url + "/voila/render/no_such_page.ipynb")
     length = page.evaluate("history.length")
     page.click("text=Go to the start page", no_wait_after=True)
-    page.wait_for_url(re.compile(r"/voila/render/[^/]+\.ipynb"), wait_until="commit")
+    page.wait_for_url(re.compile(r"/voila/render/(?!no_such_page)[^/]+\.ipynb"),
+                      wait_until="commit")
+    page.wait_for_load_state("domcontentloaded")  # the start page streams: wait for its DOM
     assert page.evaluate("history.length") == length
     page.go_back(wait_until="commit")
     assert page.url == before, "Back skips the error page"
