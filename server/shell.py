@@ -2,7 +2,7 @@
 etc/jupyter/voila.py): the crisis resources and the quick-exit target of the safety shell."""
 from __future__ import annotations
 
-from workshop.crisis import load_crisis_resources
+from workshop.crisis import help_html, load_crisis_resources
 
 __all__ = ["shell_resources"]
 
@@ -14,7 +14,8 @@ def shell_resources(exit_url: str | None = None) -> dict:
     (right for an offline room). A public self-paced site should pass a common
     neutral site instead (``BONDLAB_EXIT_URL``), see the facilitator guide.
     """
-    kit = {"help": load_crisis_resources()}
+    help = load_crisis_resources()
+    kit = {"help": help, "help_html": help_html(help)}
     if exit_url:
         kit["exit_url"] = exit_url
     return {"kit": kit}

@@ -151,8 +151,13 @@ def test_consent_comes_first_and_says_what_is_shared(db):
     page = ce.ParticipantRoom(code=code.lower(), seed=1)
     text = page.consent.children[0].value
     for words in ("which hidden schedule", "how many times you checked", "No name",
-                  "no free text", "within 5 days", "nothing leaves this page"):
-        assert words in text
+                  "no free text", "within 5 days", "nothing leaves this page",
+                  "on the computer that runs this workshop", "projected screen shows only",
+                  "at least 5 people", "facilitator can see each result",
+                  "random number and the times", "save a copy"):
+        assert words in text, words
+    until = ce._date(room.get_room(code).expires)
+    assert f"deleted on {until}" in text
     assert page.game_box.children == (), "no game, and nothing sent, before the choice"
     assert counts(db)["assignments"] == 0
 
@@ -195,7 +200,7 @@ def test_saying_yes_plays_the_rooms_schedule_and_stores_the_result_once(db):
 
 def test_the_rooms_view_only_after_reveal_and_never_a_row(db):
     code = room.start_room()
-    for after in (101, 103, 107, 109, 113, 127):
+    for after in (101, 103, 107, 109, 113, 127, 131, 137, 139, 149):
         t = room.new_token()
         room.submit(code, t, room.join(code, t), 200, after, after + 0.25)
     page = ce.ParticipantRoom(code=code, seed=1)
@@ -310,9 +315,12 @@ def test_start_a_room_link_qr_and_a_dashboard_of_thirty(db, monkeypatch):
     assert d.redraws == redraws
     assert "30 joined, 30 finished" in d.counts.value
     assert "30 joined, 30 finished" in d.summary.value
-    drawn = sum(len(a.get_xdata()) for k, a in d.art.items() if k[-1] == "points"
-                and k[1] == "presses_after_stop")
-    assert drawn == 30
+    agg = room.aggregate(code)
+    for kind in room.KINDS:  # the projected figure: the group's median and middle half
+        median = d.art[(kind, "presses_after_stop", "median")].get_ydata()
+        assert list(median) == [agg[kind]["median_after"]] * 2
+        assert tuple(d.art[(kind, "presses_after_stop", "middle")].get_ydata()) == \
+            agg[kind]["middle_after"]
     exported = unquote(d.download.value.split('href="data:text/csv;charset=utf-8,')[1]
                        .split('"')[0])
     assert exported == room.export_csv(code)
@@ -398,3 +406,93 @@ def test_the_dashboard_returns_to_a_deleted_room_calmly(db):
     room.delete_room(d.code)
     d.refresh_button.click()
     assert "no longer exists" in d.panel.children[0].value
+
+
+# --------------------------------------------------------------------------- what is projected
+
+def _projected_values(d):
+    """Every finite number the projected figure shows, and its text (axes, labels, summary)."""
+    ys, texts = [], [d.summary.value, d.counts.value]
+    for ax in d.axes:
+        for line in ax.get_lines():
+            ys += [float(y) for y in line.get_ydata() if y == y]
+        texts += [t.get_text() for t in ax.texts]
+        ys.append(ax.get_ylim()[1])
+    return ys, " ".join(texts)
+
+
+def test_the_projected_view_shows_no_single_result_below_the_threshold(db):
+    """Below 5 results on a schedule the projector shows none of them, not even their
+    median or the axis stretched to them; the single results are in a separate, folded
+    panel marked as not for the projector."""
+    code = room.start_room()
+    d = dashboard(code)
+    base = {"continuous": (500, 700.25), "variable": (200, 300.25)}  # far from the model's
+    people = []
+    for i in range(9):  # 4 on one schedule, 5 on the other
+        t = room.new_token()
+        kind = room.join(code, t)
+        people.append((kind, base[kind][0] + i, base[kind][1] + i))
+        room.submit(code, t, kind, 900, *people[-1][1:])
+    d.refresh_button.click()
+    few = min(room.KINDS, key=lambda k: sum(p[0] == k for p in people))
+    many = next(k for k in room.KINDS if k != few)
+    ys, text = _projected_values(d)
+    mine = [p for p in people if p[0] == few]
+    assert len(mine) == 4
+    for low in base[few]:  # none of the 4 values, nor their median, on the projector
+        assert not [y for y in ys if low - 1 <= y <= low + 10], (few, ys)
+    for _, after, secs in mine:
+        assert str(after) not in text and f"{secs:.0f}" not in text
+    agg = room.aggregate(code)
+    assert agg[few]["median_after"] is None and agg[many]["median_after"] is not None
+    assert f"median of {agg[many]['median_after']:g}" in text  # the group of 5 is shown
+    assert "shown once" in text
+    panel = d.single_panel
+    assert panel.selected_index is None, "folded by default"
+    assert "not for the projector" in panel.get_title(0)
+    assert panel not in d.panel.children[:3], "below the projected part, not in it"
+    for _, after, secs in people:
+        assert f"<td>{after}</td>" in d.singles.value and f"{secs:.1f}" in d.singles.value
+
+
+def test_the_threshold_is_a_setting(db, monkeypatch):
+    monkeypatch.setenv("BONDLAB_MIN_GROUP", "7")
+    code = room.start_room()
+    for i in range(12):
+        t = room.new_token()
+        room.submit(code, t, room.join(code, t), 900, 500 + i, 700.25 + i)
+    d = dashboard(code)
+    ys, text = _projected_values(d)
+    assert not [y for y in ys if 500 <= y <= 720] and "shown once\n7" in text
+    assert "at least 7 people" in ce.ParticipantRoom(code=code).consent.children[0].value
+
+
+def test_the_retention_a_participant_was_shown_is_kept_when_the_room_is_changed(db):
+    code = room.start_room(retention_days=7)
+    page = ce.ParticipantRoom(code=code, seed=3)
+    assert "within 7 days" in page.consent.children[0].value
+    d = dashboard(code)
+    d.keep.value = 30                 # the facilitator raises it while the page is open
+    assert room.get_room(code).retention_days == 30
+    page.yes_button.click()
+    play(page.game, 60)
+    assert len(room.rows(code)) == 1
+    room.purge_expired(now=room.get_room(code).created + 8 * 86400)
+    assert room.rows(code) == [], "kept no longer than the 7 days this participant was told"
+    assert room.get_room(code).retention_days == 30
+
+
+def test_the_export_says_what_to_do_with_the_file(db):
+    d = dashboard()
+    d.start_button.click()
+    note = d.export_note.value
+    until = ce._date(room.get_room(d.code).expires)
+    for words in ("copy on this device", "does not reach it", f"delete it by {until}",
+                  "ethics approval"):
+        assert words in note, words
+
+
+def test_consent_offers_two_equal_choices(db):
+    page = ce.ParticipantRoom(code=room.start_room())
+    assert page.yes_button.button_style == page.no_button.button_style == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -36,6 +37,21 @@ def test_binder_start_points_voila_at_the_kit(tmp_path):
                          text=True, check=True, env={"PATH": os.environ["PATH"]}).stdout
     assert f"JUPYTER_PATH={ROOT}/share/jupyter" in out
     assert f"JUPYTER_CONFIG_PATH={ROOT}/etc/jupyter" in out
+
+
+def test_binder_start_sends_quick_exit_to_a_common_neutral_site():
+    """A public copy must not exit to a page on its own host (which names the repository)."""
+    def exit_url(env):
+        out = subprocess.run(["bash", str(ROOT / "start"), "env"], cwd=ROOT, text=True,
+                             capture_output=True, check=True,
+                             env={"PATH": os.environ["PATH"], **env}).stdout
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)[
+            "BONDLAB_EXIT_URL"]
+
+    assert exit_url({}) == "https://www.bbc.co.uk/weather"
+    assert exit_url({"BONDLAB_EXIT_URL": "https://example.org/news"}) == "https://example.org/news"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "https://www.bbc.co.uk/weather" in readme and "`start`" in readme
 
 
 def _hub_config(name: str):
@@ -104,6 +120,13 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
     env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
                JUPYTER_CONFIG_PATH=str(ROOT / "etc" / "jupyter"),
                BONDLAB_STATE_DIR=str(tmp_path / "data"))
+    from workshop import room
+
+    db = tmp_path / "data" / "rooms.sqlite3"
+    db.parent.mkdir()
+    room.start_room(retention_days=1, path=db)
+    with sqlite3.connect(db) as conn:  # a room whose day has passed: purged at start
+        conn.execute("UPDATE rooms SET created = created - 2 * 86400")
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", f"--port={port}",
@@ -132,6 +155,13 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
             assert error.code == 404
             missing = error.read().decode()
         assert 'id="kit-exit"' in missing and "This page is not here" in missing
+        # Quick exit's clearing handler, from the kit's server extension (server/privacy.py).
+        clear = urllib.request.Request(f"http://127.0.0.1:{port}/voila/bondlab/clear-site-data",
+                                       data=b"", method="POST")
+        with urllib.request.urlopen(clear, timeout=30) as r:
+            assert r.status == 204 and r.headers["Clear-Site-Data"] == '"cache", "storage"'
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT COUNT(*) FROM rooms").fetchone()[0] == 0
     finally:
         server.terminate()
         server.wait(timeout=20)

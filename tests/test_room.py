@@ -141,7 +141,8 @@ KILLED_IN_A_TRANSACTION = textwrap.dedent("""
     code = sys.argv[1]
     with room._Tx(None) as conn:            # the kit's write transaction
         for i in range(2000):
-            room._store_result(conn, code, f"killed-token-{i:06d}", "variable", 50, 10, 5.0)
+            room._store_result(conn, code, f"killed-token-{i:06d}", "variable", 50, 10, 5.0,
+                               None)
         print("inside", flush=True)
         time.sleep(120)                     # killed here, before COMMIT
 """)
@@ -370,16 +371,24 @@ def test_assignment_is_balanced_and_sticky(db):
     assert firsts == {"continuous", "variable"}, "ties are broken at random"
 
 
-def test_participants_see_medians_only_for_groups_of_three(db):
+def test_group_figures_only_for_groups_of_five_by_default_or_the_setting(db, monkeypatch,
+                                                                         room_log):
     code = room.start_room()
-    for after in (2, 4, 9, 30):
+    for after in (2, 4, 9, 30, 31, 33, 40, 41):
         t = room.new_token()
         kind = room.join(code, t)
-        room.submit(code, t, kind, 40, after, after / 2)
+        room.submit(code, t, kind, 60, after, after / 2)
     agg = room.aggregate(code)
-    assert agg["continuous"]["finished"] == agg["variable"]["finished"] == 2
-    assert agg["continuous"]["median_after"] is None  # 2 < 3: it would be a person's number
-    assert room.aggregate(code, min_group=2)["continuous"]["median_after"] is not None
+    assert agg["continuous"]["finished"] == agg["variable"]["finished"] == 4
+    assert agg["continuous"]["median_after"] is None  # 4 < 5: close to a person's number
+    assert agg["variable"]["middle_seconds"] is None
+    assert room.aggregate(code, group=4)["continuous"]["median_after"] is not None
+    monkeypatch.setenv("BONDLAB_MIN_GROUP", "8")
+    assert room.min_group() == 8
+    for bad in ("2", "five", "-7"):  # never below the floor; a bad value is logged, not raised
+        monkeypatch.setenv("BONDLAB_MIN_GROUP", bad)
+        assert room.min_group() == room.MIN_GROUP == 5
+    assert any("BONDLAB_MIN_GROUP" in m for m in room_log)
 
 
 def test_the_database_lives_in_the_data_dir_privately_in_wal_mode(db, tmp_path):
@@ -449,3 +458,63 @@ def test_the_engine_layer_imports_no_jupyter():
             "'matplotlib.pyplot', 'voila') if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def _expiry(table, code, path=None):
+    conn = room.connect(path)
+    try:
+        return [r[0] for r in conn.execute(f"SELECT expires FROM {table} WHERE room = ?",
+                                           (code,))]
+    finally:
+        conn.close()
+
+
+def test_a_longer_retention_set_later_never_extends_a_stored_result(db):
+    """Each row keeps the period its participant was shown; raising the room's period
+    afterwards applies to later results only, and lowering it shortens every row."""
+    code = room.start_room(retention_days=7)
+    created = room.get_room(code).created
+    early = room.new_token()
+    room.submit(code, early, room.join(code, early, shown_days=7), 10, 2, 1.0)
+    shown_7 = room.new_token()
+    kind = room.join(code, shown_7, shown_days=7)  # agreed at 7 days, finishes after the change
+    room.set_retention(code, 30)
+    room.submit(code, shown_7, kind, 12, 3, 2.0)
+    late = room.new_token()
+    room.submit(code, late, room.join(code, late, shown_days=30), 14, 4, 3.0)
+    assert sorted(_expiry("results", code)) == [created + 7 * 86400] * 2 + [created + 30 * 86400]
+    assert room.purge_expired(now=created + 8 * 86400) == 0  # the room stays ...
+    assert [r["presses"] for r in room.rows(code)] == [14]    # ... with the later result only
+    assert len(_expiry("assignments", code)) == 1
+    assert room.purge_expired(now=created + 31 * 86400) == 1
+    with pytest.raises(room.NoSuchRoom):
+        room.get_room(code)
+
+
+def test_a_shown_period_cannot_outlast_the_rooms_and_is_validated(db, room_log):
+    code = room.start_room(retention_days=3)
+    t = room.new_token()
+    room.submit(code, t, room.join(code, t, shown_days=20), 10, 2, 1.0)  # a forged, longer one
+    assert _expiry("results", code) == [room.get_room(code).expires]
+    for bad in (0, 91, 2.5, "7"):
+        with pytest.raises(room.Refused):
+            room.join(code, room.new_token(), shown_days=bad)
+
+
+def test_rows_of_a_database_from_before_per_row_expiry_expire_with_their_room(tmp_path):
+    old = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(old)
+    conn.executescript(room._SCHEMA.replace("    expires REAL,\n", ""))
+    conn.execute("INSERT INTO rooms (code, created, retention_days, rewards, ratio) "
+                 "VALUES ('ABCDEF', ?, 7, 8, 4.0)", (time.time() - 8 * 86400,))
+    conn.execute("INSERT INTO results VALUES ('ABCDEF', 'a', 'variable', 5, 1, 1.0, 0)")
+    conn.commit()
+    conn.close()
+    assert room.purge_expired(path=old) == 1
+    assert room.rows("ABCDEF", path=old) == []
+
+
+def test_a_mistyped_code_never_reaches_the_log(db, room_log):
+    with pytest.raises(room.Refused):
+        room.valid_code("my-secret-word")
+    assert room_log and not any("secret" in m for m in room_log)

@@ -11,10 +11,12 @@ Two views of one page (``notebooks/class_experiment.ipynb``), chosen by the quer
   Without a room code, or with a wrong or expired one, a calm line and the plain game.
 - **Facilitator** (``?mode=facilitator``): nothing but a key field until the facilitator
   key (printed by the server at start) is typed in. Then: start a room (code, link, QR code
-  drawn here, no web service), the live dashboard (joined and finished counts, the pooled
-  results beside the model's prediction for the same settings, with a text summary),
-  refresh and a pausable auto-refresh, reveal, close, CSV download made in the browser,
-  delete with confirmation, and the retention period.
+  drawn here, no web service), the live dashboard meant for the projector (joined and
+  finished counts; each schedule's median and middle half beside the model's prediction, only
+  once :func:`workshop.room.min_group` people share it; a text summary), refresh and a
+  pausable auto-refresh, reveal, close, CSV download made in the browser with what to do with
+  the file, delete with confirmation, and the retention period. The single results are in a
+  separate panel, folded, marked "not for the projector".
 
 Every callback runs inside :func:`widgets.common.guard`; every value that reaches the room
 is validated by :mod:`workshop.room`, which logs and refuses anything malformed.
@@ -54,16 +56,24 @@ from workshop.style import COLORS, OKABE_ITO
 
 __all__ = ["class_experiment", "ParticipantRoom", "FacilitatorDashboard", "SHARED_LINE",
            "NO_ROOM", "WRONG_CODE", "participant_link", "draw_room", "update_room",
-           "describe_room"]
+           "describe_room", "single_results_html", "EXPORT_LINE"]
 
 LABELS = {"continuous": "Every check (continuous)", "variable": "Unpredictable (variable)"}
 SHORT = {"continuous": "every-check", "variable": "unpredictable"}
 SHARED_LINE = ("What will be shared if you say yes: which hidden schedule you had, how many "
                "times you checked, how many checks came after the messages stopped, and how "
-               "many seconds you kept going. No name, no free text, nothing else. The "
-               "facilitator sees the results without names; everyone else sees only the "
-               "room\u2019s totals and middle values. The results are deleted within {days} "
-               "days, or sooner if the facilitator deletes them.")
+               "many seconds you kept going. No name and no free text. Beside them the page "
+               "stores a random number and the times it joined and finished, so that your "
+               "result is counted once. "
+               "Where: on the computer that runs this workshop, and nowhere else. "
+               "Who sees what: the projected screen shows only each schedule\u2019s middle "
+               "values, and only once at least {group} people on that schedule have finished. "
+               "The facilitator can see each result, without a name, on their own screen. "
+               "You and everyone else in the room see the same middle values when the "
+               "facilitator shares them. "
+               "How long: your result is deleted on {until}, within {days} days, or sooner if "
+               "the facilitator deletes it. The facilitator may save a copy without names for "
+               "teaching; they are asked to delete it by the same date.")
 NO_LINE = "If you say no, you still play the game, and nothing leaves this page."
 NO_ROOM = ("To join your group\u2019s experiment, ask your facilitator for the room link "
            "(or type the room code below). You can still play on your own: nothing you do "
@@ -80,6 +90,15 @@ KEY_HELP = ("Type the facilitator key that the server printed when it started (o
 AUTO_SECONDS = 5.0
 MAX_KEY_TRIES = 5
 CSV_NAME = "results.csv"
+EXPORT_LINE = ("The file is a copy on this device: deleting the room here does not reach it. "
+               "Use it only for teaching, keep it out of shared folders, and delete it by "
+               "{until}, when the room\u2019s results are deleted here. Keeping or analysing "
+               "it for research needs ethics approval.")
+SINGLE_TITLE = "Single results \u2014 not for the projector"
+
+
+def _date(seconds: float) -> str:
+    return _dt.datetime.fromtimestamp(seconds).strftime("%d %B %Y, %H:%M")
 
 
 def _btn(description, tooltip, icon="", style=""):
@@ -141,8 +160,9 @@ class ParticipantRoom(w.VBox):
         self.code_button.on_click(guard(self.join_typed, self.status))
         self.code_row = w.HBox([self.code_field, self.code_button],
                                layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        # Two equal choices: neither answer is the highlighted one.
         self.yes_button = _btn("Yes, share my result", "Share the four values listed above",
-                                icon="check", style="primary")
+                                icon="check")
         self.no_button = _btn("No, keep it on this page",
                                "Play without sending anything", icon="times")
         self.yes_button.on_click(guard(self.agree, self.status))
@@ -171,11 +191,13 @@ class ParticipantRoom(w.VBox):
         self.code = self.room.code
         self.notice.value = ""
         self.code_row.layout.display = "none"
-        days = self.room.retention_days
+        days = self.shown_days = self.room.retention_days
+        line = SHARED_LINE.format(days=days, until=_date(self.room.expires),
+                                  group=room.min_group())
         self.consent.children = [
             w.HTML(f'<div class="bondlab-consent" role="group" aria-label="Sharing your result">'
                    f"<h3>The room\u2019s experiment</h3>"
-                   + _p(SHARED_LINE.format(days=days)) + _p(NO_LINE) +
+                   + _p(line) + _p(NO_LINE) +
                    "<p><strong>Would you like to share your result with the room?</strong></p>"
                    "</div>"),
             w.HBox([self.yes_button, self.no_button],
@@ -213,7 +235,8 @@ class ParticipantRoom(w.VBox):
         if self.code is None or self.shared or self.declined:
             return
         try:
-            kind = room.join(self.code, self.token, path=self.path)
+            kind = room.join(self.code, self.token, shown_days=self.shown_days,
+                             path=self.path)
         except room.RoomError as error:
             logger.info("participant page: could not join %s: %s", self.code, error)
             self.code = None
@@ -286,7 +309,7 @@ def aggregate_html(agg: dict) -> str:
         cells.append(f"<tr><th scope=\"row\">{html.escape(LABELS[kind])}</th>"
                      f"<td>{a['finished']}</td><td>{after}</td><td>{secs}</td></tr>")
     return ('<table class="bondlab-room-table"><caption>The room\u2019s results (middle values; '
-            f"a dash where fewer than {room.MIN_GROUP} people share a schedule)</caption>"
+            f"a dash where fewer than {room.min_group()} people share a schedule)</caption>"
             "<thead><tr><th scope=\"col\">Schedule</th><th scope=\"col\">People</th>"
             "<th scope=\"col\">Checks after messages stopped</th>"
             "<th scope=\"col\">Seconds to stop</th></tr></thead><tbody>"
@@ -350,30 +373,33 @@ FIELDS = ("presses_after_stop", "seconds_to_stop")
 
 
 def draw_room(axes, data: list[dict], predicted: dict) -> dict:
-    """Points and medians by schedule, beside the model's median and middle half.
+    """Each schedule's median and middle half (group figures only), beside the model's.
 
     Left: checks after the messages stopped; right: seconds from the last message to
-    stopping. Only results where the messages stopped are drawn (the others have no
-    "after"). Makes the artists once; :func:`update_room` moves them to new data. Returns
-    the artists.
+    stopping; over the results where the messages stopped. What the projector shows: no
+    single result, and a schedule's figures only once :func:`workshop.room.min_group` people
+    share it (until then a line says how many are needed). Makes the artists once;
+    :func:`update_room` moves them to new data. Returns the artists.
 
     >>> from matplotlib.figure import Figure
     >>> axes = Figure().subplots(1, 2)
     >>> art = draw_room(axes, [], {"continuous": [10.0], "variable": [40.0]})
-    >>> update_room(art, axes, [{"schedule": "variable", "presses_after_stop": 30,
-    ...                          "seconds_to_stop": 6.0}])
-    >>> art[("variable", "presses_after_stop", "points")].get_ydata().tolist()
-    [30.0]
+    >>> update_room(art, axes, [{"schedule": "variable", "presses_after_stop": 30 + i,
+    ...                          "seconds_to_stop": 6.0} for i in range(5)])
+    >>> [float(y) for y in art[("variable", "presses_after_stop", "median")].get_ydata()]
+    [32.0, 32.0]
     """
     art = {"top": [0.0, 0.0]}
     for i, kind in enumerate(room.KINDS):
         for ax, field in zip(axes, FIELDS):
-            art[(kind, field, "points")], = ax.plot(
-                [], [], linestyle="none", marker=("o", "s")[i], markersize=8, alpha=0.8,
-                color=COLORS[i], label=f"People: {SHORT[kind]}")
+            art[(kind, field, "middle")], = ax.plot(
+                [i - 0.12] * 2, [np.nan, np.nan], color=COLORS[i], linewidth=10, alpha=0.45,
+                solid_capstyle="butt", label="Room: middle half" if i == 0 else None)
             art[(kind, field, "median")], = ax.plot(
                 [i - 0.3, i + 0.06], [np.nan, np.nan], color=OKABE_ITO["black"],
                 linewidth=3, label="Room\u2019s median" if i == 0 else None)
+            art[(kind, field, "wait")] = ax.text(
+                i - 0.12, 0.0, "", ha="center", va="bottom", fontsize=11, wrap=True)
         med, q25, q75 = bondlab.band(predicted[kind])
         art[(kind, "model")] = axes[0].errorbar(
             [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
@@ -391,44 +417,65 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
 
 
 def update_room(art: dict, axes, data: list[dict]) -> None:
-    """Move :func:`draw_room`'s points and median lines to ``data`` (in place)."""
-    jitter = np.random.default_rng(0)  # the same spread every refresh: points do not hop
-    for i, kind in enumerate(room.KINDS):
-        mine = [r for r in data if r["schedule"] == kind and r["seconds_to_stop"] is not None]
-        for field in FIELDS:
-            y = np.array([r[field] for r in mine], float)
-            x = i - 0.12 + jitter.uniform(-0.08, 0.08, len(y))
-            art[(kind, field, "points")].set_data(x, y)
-            art[(kind, field, "median")].set_ydata([np.median(y) if len(y) else np.nan] * 2)
-    for j, (ax, field) in enumerate(zip(axes, FIELDS)):
-        values = [r[field] for r in data if r[field] is not None]
-        top = max([art["top"][j]] + values + [1.0])
-        ax.set_ylim(0, top * 1.25)  # room above the points for the legend
+    """Move :func:`draw_room`'s group figures to ``data`` (in place); the axes' tops follow
+    the group figures and the model only, never a single result."""
+    group = room.min_group()
+    figures = room.group_figures(data, group)
+    tops = list(art["top"])
+    for kind in room.KINDS:
+        g = figures[kind]
+        for j, (field, name) in enumerate(zip(FIELDS, ("after", "seconds"))):
+            median, middle = g[f"median_{name}"], g[f"middle_{name}"]
+            art[(kind, field, "median")].set_ydata([np.nan if median is None else median] * 2)
+            art[(kind, field, "middle")].set_ydata(list(middle) if middle else [np.nan] * 2)
+            art[(kind, field, "wait")].set_text(
+                "" if median is not None else f"shown once\n{group} have\nfinished here")
+            if middle:
+                tops[j] = max(tops[j], float(middle[1]))
+    for j, ax in enumerate(axes):
+        top = max(tops[j], 1.0)
+        ax.set_ylim(0, top * 1.25)  # room above the figures for the legend
 
 
 def describe_room(data: list[dict], predicted: dict, counts: dict) -> str:
-    """The text beside the figure: counts, medians by schedule, the model's medians."""
+    """The text beside the figure: counts, each schedule's medians once enough people share
+    it, the model's medians. Like the figure, never a single result."""
+    group = room.min_group()
+    figures = room.group_figures(data, group)
     text = (f"{counts['joined']} joined, {counts['finished']} finished. ")
     parts = []
     for kind in room.KINDS:
-        mine = [r for r in data if r["schedule"] == kind]
-        stopped = [r for r in mine if r["seconds_to_stop"] is not None]
+        g = figures[kind]
         model = float(np.median(predicted[kind]))
-        if stopped:
-            after = float(np.median([r["presses_after_stop"] for r in stopped]))
-            secs = float(np.median([r["seconds_to_stop"] for r in stopped]))
-            parts.append(f"On the {SHORT[kind]} schedule, {len(mine)} finished; after the "
-                         f"messages stopped they checked a median of {after:g} more times "
-                         f"and stopped a median of {secs:.0f} seconds after the last message "
-                         f"(the model: about {model:.0f} checks).")
+        if g["median_after"] is not None:
+            parts.append(f"On the {SHORT[kind]} schedule, {g['stopped']} kept going after the "
+                         f"messages stopped: they checked a median of {g['median_after']:g} "
+                         f"more times and stopped a median of {g['median_seconds']:.0f} seconds "
+                         f"after the last message (the model: about {model:.0f} checks).")
         else:
-            parts.append(f"On the {SHORT[kind]} schedule, {len(mine)} finished, none yet "
-                         f"after the messages stopped (the model: about {model:.0f} "
-                         f"checks).")
-    early = sum(r["seconds_to_stop"] is None for r in data)
-    if early:
-        parts.append(f"{early} stopped before the messages ran out and are not drawn.")
+            parts.append(f"The {SHORT[kind]} schedule\u2019s figures are shown once {group} "
+                         f"people on it have finished after the messages stopped (the model: "
+                         f"about {model:.0f} checks).")
     return text + " ".join(parts)
+
+
+def single_results_html(data: list[dict]) -> str:
+    """The room's single results as a table: for the facilitator's own screen only."""
+    if not data:
+        return _p("No results yet.")
+    dash = "\u2014"
+    body = "".join(
+        f"<tr><td>{r['row']}</td><td>{html.escape(LABELS[r['schedule']])}</td>"
+        f"<td>{r['presses']}</td><td>{r['presses_after_stop']}</td><td>"
+        f"{dash if r['seconds_to_stop'] is None else format(r['seconds_to_stop'], '.1f')}"
+        f"</td></tr>" for r in data)
+    return ('<table class="bondlab-room-table bondlab-single-results"><caption>Each result, '
+            "without names (a dash: stopped before the messages ran out). For your screen "
+            "only: close this panel before projecting.</caption><thead><tr>"
+            '<th scope="col">Row</th><th scope="col">Schedule</th><th scope="col">Checks</th>'
+            '<th scope="col">Checks after messages stopped</th>'
+            '<th scope="col">Seconds to stop</th></tr></thead><tbody>' + body
+            + "</tbody></table>")
 
 
 class FacilitatorDashboard(w.VBox):
@@ -502,7 +549,8 @@ class FacilitatorDashboard(w.VBox):
                                         default=room.DEFAULT_RETENTION_DAYS, integer=True,
                                         label="Keep the results for (days)",
                                         help="After this many days from the start the room's "
-                                             "results are deleted automatically")
+                                             "results are deleted automatically; each "
+                                             "participant is told this period")
         self.start_button = _btn("Start a room", "Make a new room code and link",
                                   icon="play", style="primary")
         self.start_button.on_click(guard(self.start, self.status))
@@ -579,12 +627,19 @@ class FacilitatorDashboard(w.VBox):
         self.delete_button = _btn("Delete the data\u2026", "Delete every result of this room",
                                    icon="trash", style="danger")
         self.download = w.HTML()
+        self.export_note = w.HTML()
+        self.singles = w.HTML()
+        self.single_panel = w.Accordion([self.singles], selected_index=None)
+        self.single_panel.set_title(0, SINGLE_TITLE)
+        self.single_panel.add_class("bondlab-not-projected")
         self.confirm = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
         self.keep = number_control(low=room.RETENTION_RANGE[0], high=room.RETENTION_RANGE[1],
                                    value=self.current.retention_days, integer=True,
                                    label="Keep the results for (days)",
                                    help="Days from the room's start until its results are "
-                                        "deleted automatically",
+                                        "deleted automatically. A longer period applies only "
+                                        "to results shared after the change: results already "
+                                        "shared keep the period their participants were told",
                                    on_change=self.set_retention, status=self.status)
         self.kept = w.HTML()
         self.refresh_button.on_click(guard(self.refresh, self.status))
@@ -598,13 +653,13 @@ class FacilitatorDashboard(w.VBox):
                    layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.download, self.delete_button],
                    layout=w.Layout(flex_flow="row wrap", align_items="center")),
-            self.confirm, self.keep, self.kept]
+            self.export_note, self.confirm, self.keep, self.kept, self.single_panel]
         self.setup.layout.display = "none"
         self.refresh()
         self._schedule()
 
     def refresh(self, _button=None):
-        """Read the room and redraw: counts, points and medians, summary, CSV link."""
+        """Read the room and redraw: counts, group figures, summary, single results, CSV."""
         self._need_key()
         if self.code is None:
             return
@@ -626,6 +681,7 @@ class FacilitatorDashboard(w.VBox):
             self._fix_layout()
             self.fig.canvas.draw_idle()
             set_summary(self.summary, describe_room(data, predicted, counts))
+            self.singles.value = single_results_html(data)
             self._drawn = drawn
             self.redraws = getattr(self, "redraws", 0) + 1
         state = ("closed: it takes no more results" if self.current.closed
@@ -642,9 +698,11 @@ class FacilitatorDashboard(w.VBox):
         href = "data:text/csv;charset=utf-8," + quote(csv_text, safe="")
         self.download.value = (f'<a class="bondlab-download bondlab-export" download="{CSV_NAME}" '
                                f'href="{href}">Export CSV ({len(data)} rows)</a>')
-        until = _dt.datetime.fromtimestamp(self.current.expires).strftime("%d %B %Y, %H:%M")
-        self.kept.value = _p(f"The results are deleted automatically on {until}, or now with "
-                             f"\u201cDelete the data\u201d.")
+        until = _date(self.current.expires)
+        self.export_note.value = _p(EXPORT_LINE.format(until=until))
+        self.kept.value = _p(f"The results are deleted automatically by {until} at the latest "
+                             "(each on the date its participant was told), or now with "
+                             "\u201cDelete the data\u201d.")
         self.refreshed = time.time()
 
     def _fix_layout(self):

@@ -34,7 +34,7 @@ import numpy as np
 
 from workshop.content import (load_flags, load_module, load_references, load_reflections,
                              modules_dir)
-from workshop.crisis import load_crisis_resources
+from workshop.crisis import domestic_abuse_lines, load_crisis_resources
 from workshop.references import certainty, format_reference_html, sort_references
 
 __all__ = ["HANDOUT_MODULES", "build_handouts", "module_handout_html", "guide_html",
@@ -125,23 +125,19 @@ def help_line() -> str:
 
 
 def _services_line() -> str:
-    """One phone line per region (names only where there is no phone), as HTML."""
+    """Each region's domestic-abuse lines (:func:`workshop.crisis.domestic_abuse_lines`:
+    a number where there is one, else the service's name), as HTML."""
     res = load_crisis_resources()
     parts, checked = [], set()
     for region in res["regions"]:
-        with_phone = [e for e in region["entries"] if e.get("phone")]
-        if with_phone:
-            e = with_phone[0]
-            text = f"{e['name']}, {e['phone']}"
-        else:
-            names = [e["name"] for e in region["entries"][:2]]
-            text = ", or ".join(n if i == 0 or not n.startswith("Your ") else
-                                n[:1].lower() + n[1:] for i, n in enumerate(names))
+        lines = domestic_abuse_lines(region)
+        phoned = [e for e in lines if e.get("phone")]
+        text = "; ".join(f"{e['name']}, {e['phone']}" for e in phoned) or lines[0]["name"]
         checked.update(e["checked"] for e in region["entries"])
         parts.append(f"<strong>{html.escape(region['name'])}:</strong> {html.escape(text)}")
     when = max(checked) if checked else ""
-    return (" · ".join(parts) + (f". <em>Listed as of {html.escape(when)}; check numbers "
-                                 "before printing.</em>" if when else ""))
+    return (" · ".join(parts) + (f". <em>Listed as of {html.escape(when)}, not verified "
+                                 "online; check numbers before printing.</em>" if when else ""))
 
 
 def _module_citations(module) -> list[str]:

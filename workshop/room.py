@@ -3,9 +3,12 @@
 A facilitator starts a *room*; participants who open the room's link and say yes to sharing
 play the lever game ("Check your phone") on a schedule the room assigns, and their result is
 stored here: the schedule, the number of checks, the checks after the messages stopped and
-the seconds from the last message to stopping. No name, no free text, no address, nothing
-else. The facilitator sees the pooled rows (projected); participants only ever see the
-room's counts and medians, once the facilitator reveals them.
+the seconds from the last message to stopping. No name, no free text, no address; beside
+them only a random page token and two times (when the page joined, when it finished), which
+the room needs to store each result once. The projected dashboard shows group figures only:
+a schedule's median and middle half once at least :func:`min_group` people (5 by default,
+``$BONDLAB_MIN_GROUP``) share it; the single rows are for the facilitator's own screen.
+Participants only ever see the same counts and medians, once the facilitator reveals them.
 
 Storage is one SQLite file in a state directory outside the repository
 (:func:`state_dir`: ``$BONDLAB_STATE_DIR``, else ``$XDG_DATA_HOME/bondlab``, else
@@ -15,9 +18,13 @@ and a random per-page token, so sending it twice stores it once. Every value is 
 before it reaches SQL; a refusal raises :class:`Refused` (a ``ValueError``) with the
 reason and is logged on the server (logger ``"bondlab.room"``), never stored.
 
-A room's rows are deleted on request (:func:`delete_room`) and, by default, seven days
-after it started (:data:`DEFAULT_RETENTION_DAYS`, changeable per room); expired rooms are
-purged whenever the database is opened (:func:`purge_expired`).
+A room's rows are deleted on request (:func:`delete_room`) and when their retention period
+ends: by default seven days after the room started (:data:`DEFAULT_RETENTION_DAYS`). Each
+participant is shown the period when asked to share, and that period is stored with their
+row (``expires``): a longer period set later applies only to results shared after it, never
+to rows already agreed. :func:`purge_expired` deletes what is past its time; it runs before
+every room action, when the server starts and every :data:`PURGE_SECONDS` while it runs
+(``server/retention.py``).
 
 The facilitator's actions need the key from :func:`facilitator_key` (printed by the
 server at start, or a file the facilitator sets with ``$BONDLAB_FACILITATOR_KEY_FILE``).
@@ -58,11 +65,13 @@ from pathlib import Path
 
 __all__ = [
     "KINDS", "ALPHABET", "CODE_LENGTH", "DEFAULT_RETENTION_DAYS", "RETENTION_RANGE",
-    "REWARDS_RANGE", "RATIO_RANGE", "MAX_PRESSES", "MAX_SECONDS", "MIN_GROUP",
+    "REWARDS_RANGE", "RATIO_RANGE", "MAX_PRESSES", "MAX_SECONDS", "MIN_GROUP", "PURGE_SECONDS",
+    "min_group",
     "RoomError", "Refused", "NoSuchRoom", "RoomClosed", "Room",
     "state_dir", "db_path", "connect", "purge_expired", "new_token", "valid_code",
     "start_room", "get_room", "open_room", "join", "submit", "rows", "room_counts",
-    "export_csv", "aggregate", "set_revealed", "close_room", "set_retention", "delete_room",
+    "export_csv", "aggregate", "group_figures", "set_revealed", "close_room", "set_retention",
+    "delete_room",
     "key_path", "facilitator_key", "check_key",
 ]
 
@@ -80,9 +89,12 @@ RATIO_RANGE = (1.5, 20.0)
 #: Bounds for a stored result (the game itself stops at 300 checks).
 MAX_PRESSES = 1000
 MAX_SECONDS = 3 * 3600.0
-#: Participants see a schedule's median only when at least this many results share it
-#: (a median of one or two is a person's own number).
-MIN_GROUP = 3
+#: The projector and the participants see a schedule's figures only when at least this many
+#: results share it (a median of a few is close to a person's own number); the default and
+#: the floor of ``$BONDLAB_MIN_GROUP`` (see :func:`min_group`).
+MIN_GROUP = 5
+#: How often the running server purges expired results (server/retention.py).
+PURGE_SECONDS = 600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
 _DAY = 86400.0
@@ -122,6 +134,20 @@ class Room:
     def expires(self) -> float:
         """When the room's rows are purged (seconds since the epoch)."""
         return self.created + self.retention_days * _DAY
+
+
+def min_group() -> int:
+    """How many results a schedule needs before its figures are shown: ``$BONDLAB_MIN_GROUP``
+    (a whole number, at least :data:`MIN_GROUP`), else :data:`MIN_GROUP`. A value that is not
+    a whole number, or is below the floor, is logged and the floor used."""
+    raw = os.environ.get("BONDLAB_MIN_GROUP", "").strip()
+    if not raw:
+        return MIN_GROUP
+    if not raw.isdigit() or int(raw) < MIN_GROUP:
+        log.warning("BONDLAB_MIN_GROUP must be a whole number of at least %d, got %r: using %d",
+                    MIN_GROUP, raw[:20], MIN_GROUP)
+        return MIN_GROUP
+    return int(raw)
 
 
 # --------------------------------------------------------------------------- where
@@ -167,6 +193,7 @@ CREATE TABLE IF NOT EXISTS assignments (
     token TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('continuous', 'variable')),
     created REAL NOT NULL,
+    expires REAL,
     PRIMARY KEY (room, token)
 );
 CREATE TABLE IF NOT EXISTS results (
@@ -177,9 +204,13 @@ CREATE TABLE IF NOT EXISTS results (
     presses_after_stop INTEGER NOT NULL CHECK (presses_after_stop BETWEEN 0 AND presses),
     seconds_to_stop REAL CHECK (seconds_to_stop IS NULL OR seconds_to_stop BETWEEN 0 AND 10800),
     created REAL NOT NULL,
+    expires REAL,
     PRIMARY KEY (room, token)
 );
 """
+#: Columns added since the first release: a database made before them gets them on opening
+#: (rows without one expire with their room).
+_ADDED = (("assignments", "expires", "REAL"), ("results", "expires", "REAL"))
 _READY: set[str] = set()
 
 
@@ -202,6 +233,10 @@ def connect(path: Path | str | None = None) -> sqlite3.Connection:
                 conn.execute("BEGIN IMMEDIATE")
                 for statement in filter(str.strip, _SCHEMA.split(";")):
                     conn.execute(statement)
+                for table, column, kind in _ADDED:
+                    have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    if column not in have:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 conn.execute("COMMIT")
                 break
             except sqlite3.OperationalError:
@@ -239,15 +274,19 @@ class _Tx:
 
 
 def purge_expired(now: float | None = None, path=None) -> int:
-    """Delete every room past its retention period, with all its rows. Returns how many."""
+    """Delete every result and assignment past the period its participant was shown, and
+    every room past its own period with all its rows. Returns how many rooms went."""
     now = time.time() if now is None else float(now)
     with _Tx(path) as conn:
         codes = [r[0] for r in conn.execute(
             "SELECT code FROM rooms WHERE created + retention_days * 86400.0 < ?", (now,))]
         for code in codes:
             _delete(conn, code)
-    if codes:
-        log.info("purged %d room(s) past their retention period", len(codes))
+        gone = sum(conn.execute(f"DELETE FROM {table} WHERE expires < ?", (now,)).rowcount
+                   for table in ("results", "assignments"))
+    if codes or gone:
+        log.info("purged %d room(s) and %d row(s) past their retention period", len(codes), gone)
+        _checkpoint(path)
     return len(codes)
 
 
@@ -264,7 +303,9 @@ def valid_code(code) -> str:
         _refuse(f"room code must be text, got {type(code).__name__}")
     clean = code.strip().upper()
     if not _CODE.fullmatch(clean):
-        _refuse(f"room code {code[:20]!r} is not {CODE_LENGTH} letters from the code alphabet")
+        # What a participant typed never reaches the log: its length only.
+        _refuse(f"room code of {len(code)} characters is not {CODE_LENGTH} letters from the "
+                "code alphabet")
     return clean
 
 
@@ -360,14 +401,18 @@ def open_room(code, path=None) -> Room:
     return room
 
 
-def join(code, token, path=None) -> str:
+def join(code, token, shown_days: int | None = None, path=None) -> str:
     """The schedule this page plays in the room, assigned once and balanced.
 
     The schedule with fewer participants so far, ties broken at random, decided inside one
     write transaction, so rooms stay balanced however many kernels join at once. Joining
-    again with the same token returns the same schedule.
+    again with the same token returns the same schedule. ``shown_days`` is the retention
+    period the participant was shown when asked (default: the room's now); the row is kept
+    until ``room start + min(shown_days, room's period)`` and never longer.
     """
     code, token = valid_code(code), _valid_token(token)
+    if shown_days is not None:
+        shown_days = _valid_int("shown_days", shown_days, *RETENTION_RANGE)
     purge_expired(path=path)
     with _Tx(path) as conn:
         room = _room(conn, code)
@@ -384,16 +429,19 @@ def join(code, token, path=None) -> str:
                                    "GROUP BY kind", (code,)).fetchall())
         n = [counts.get(k, 0) for k in KINDS]
         kind = KINDS[secrets.randbelow(2)] if n[0] == n[1] else KINDS[n.index(min(n))]
-        conn.execute("INSERT INTO assignments (room, token, kind, created) VALUES (?, ?, ?, ?)",
-                     (code, token, kind, time.time()))
+        days = room.retention_days if shown_days is None else min(shown_days,
+                                                                   room.retention_days)
+        conn.execute("INSERT INTO assignments (room, token, kind, created, expires) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     (code, token, kind, time.time(), room.created + days * _DAY))
     return kind
 
 
-def _store_result(conn, code, token, kind, presses, after, seconds) -> bool:
+def _store_result(conn, code, token, kind, presses, after, seconds, expires) -> bool:
     cur = conn.execute(
         "INSERT OR IGNORE INTO results (room, token, kind, presses, presses_after_stop, "
-        "seconds_to_stop, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code, token, kind, presses, after, seconds, time.time()))
+        "seconds_to_stop, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code, token, kind, presses, after, seconds, time.time(), expires))
     return cur.rowcount == 1
 
 
@@ -403,7 +451,8 @@ def submit(code, token, kind, presses, presses_after_stop, seconds_to_stop, path
     ``seconds_to_stop`` is the time from the last message to pressing "I'd stop", or None
     when the participant stopped before the messages ran out (then ``presses_after_stop``
     is 0). Everything is validated first; a refusal raises :class:`Refused` and is logged.
-    The schedule must be the one the room assigned to this token.
+    The schedule must be the one the room assigned to this token. The row keeps the expiry
+    its participant agreed to at :func:`join` (never later than the room's own).
     """
     code, token, kind = valid_code(code), _valid_token(token), _valid_kind(kind)
     presses = _valid_int("presses", presses, 0, MAX_PRESSES)
@@ -419,13 +468,14 @@ def submit(code, token, kind, presses, presses_after_stop, seconds_to_stop, path
             raise NoSuchRoom("There is no room with that code any more.")
         if room.closed:
             raise RoomClosed("This room has closed and takes no more results.")
-        assigned = conn.execute("SELECT kind FROM assignments WHERE room = ? AND token = ?",
-                                (code, token)).fetchone()
+        assigned = conn.execute("SELECT kind, expires FROM assignments WHERE room = ? AND "
+                                "token = ?", (code, token)).fetchone()
         if assigned is None:
             _refuse(f"token never joined room {code}")
         if assigned[0] != kind:
             _refuse(f"schedule {kind!r} is not the one room {code} assigned ({assigned[0]!r})")
-        stored = _store_result(conn, code, token, kind, presses, after, seconds)
+        expires = min(room.expires, assigned[1] if assigned[1] is not None else room.expires)
+        stored = _store_result(conn, code, token, kind, presses, after, seconds, expires)
     return stored
 
 
@@ -472,26 +522,32 @@ def export_csv(code, path=None) -> str:
     return out.getvalue()
 
 
-def aggregate(code, path=None, min_group: int = MIN_GROUP) -> dict:
-    """Counts and medians by schedule: what participants may see (never a row).
+def aggregate(code, path=None, group: int | None = None) -> dict:
+    """Counts and medians by schedule: what the projector and participants may see (never a
+    row). See :func:`group_figures`."""
+    return group_figures(rows(code, path), group)
+
+
+def group_figures(data: list[dict], group: int | None = None) -> dict:
+    """Counts, medians and middle halves by schedule of :func:`rows`' ``data``.
 
     Returns ``{kind: {"finished": n, "stopped": m, "median_after": x|None,
-    "median_seconds": y|None}}``; medians only over results where the messages stopped,
-    and only when at least ``min_group`` such results share the schedule.
+    "median_seconds": y|None, "middle_after": (q1, q3)|None, "middle_seconds": (q1, q3)|None}}``;
+    figures only over results where the messages stopped, and only when at least ``group``
+    (default :func:`min_group`) such results share the schedule.
     """
+    group = min_group() if group is None else group
     out = {}
-    data = rows(code, path)
     for kind in KINDS:
         mine = [r for r in data if r["schedule"] == kind]
         stopped = [r for r in mine if r["seconds_to_stop"] is not None]
-        enough = len(stopped) >= min_group
-        out[kind] = {
-            "finished": len(mine), "stopped": len(stopped),
-            "median_after": statistics.median(r["presses_after_stop"] for r in stopped)
-            if enough else None,
-            "median_seconds": statistics.median(r["seconds_to_stop"] for r in stopped)
-            if enough else None,
-        }
+        enough = len(stopped) >= max(group, 2)
+        out[kind] = {"finished": len(mine), "stopped": len(stopped)}
+        for name, field in (("after", "presses_after_stop"), ("seconds", "seconds_to_stop")):
+            values = [r[field] for r in stopped]
+            q1, _, q3 = statistics.quantiles(values, n=4) if enough else (None,) * 3
+            out[kind][f"median_{name}"] = statistics.median(values) if enough else None
+            out[kind][f"middle_{name}"] = (q1, q3) if enough else None
     return out
 
 
@@ -516,7 +572,11 @@ def close_room(code, path=None) -> None:
 
 
 def set_retention(code, days: int, path=None) -> None:
-    """Keep the room's rows for ``days`` days from its start (then purged)."""
+    """Keep the room for ``days`` days from its start (then purged with all its rows).
+
+    A shorter period deletes every row sooner; a longer one applies only to results shared
+    from now on, whose participants are shown it: rows already stored keep their own expiry.
+    """
     days = _valid_int("retention_days", days, *RETENTION_RANGE)
     _set(code, "retention_days", days, path)
     log.info("room %s kept %d days", code, days)
@@ -533,12 +593,17 @@ def delete_room(code, path=None) -> None:
     code = valid_code(code)
     with _Tx(path) as conn:
         _delete(conn, code)
+    _checkpoint(path)
+    log.info("room %s deleted with all its rows", code)
+
+
+def _checkpoint(path):
+    """Copy deletions into the main file and empty the write-ahead log."""
     conn = connect(path)
-    try:  # copy the deletion into the main file and empty the write-ahead log
+    try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-    log.info("room %s deleted with all its rows", code)
 
 
 # --------------------------------------------------------------------------- facilitator key

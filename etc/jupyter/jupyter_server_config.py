@@ -13,3 +13,7 @@ load_subconfig(os.path.join(os.path.dirname(os.path.abspath(__file__)), "voila.p
 # a CDN (its default URL, used unless the server's settings name none). Standalone Voila
 # names none, and so does this (tests/test_hub.py watches a hub user's page in Chromium).
 c.ServerApp.tornado_settings = {"mathjax_url": None, "mathjax_config": None}
+
+# The kit's own handlers and the purge of expired results (server/privacy.py), which
+# standalone Voila gets from voila.py.
+c.ServerApp.jpserver_extensions.update({"server.privacy": True})

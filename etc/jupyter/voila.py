@@ -7,6 +7,7 @@ import logging
 import os
 
 from server.preheat import READING_PAGES, start_page_first
+from server.privacy import install_in_voila
 from server.shell import shell_resources
 from server.voila_fixes import fix_binary_frames, fix_lost_wakeup
 
@@ -62,6 +63,11 @@ try:
           f"{key_path()}).\n", flush=True)
 except Exception as error:  # noqa: BLE001 -- the workshop runs without the experiment
     logging.getLogger("bondlab.room").error("no facilitator key: %s", error)
+
+# Expired class-experiment results are purged at start and every 10 minutes, and quick exit's
+# beacon gets a Clear-Site-Data answer (server/privacy.py; under a Jupyter server, the same
+# as a server extension in jupyter_server_config.py).
+install_in_voila()
 
 # Pages stuck on "Executing N of M" when many open at once: two causes, two fixes
 # (see server/voila_fixes.py). A lost wake-up in Voila's kernel client, re-armed here;
