@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bondlab import DTYPE, ChangeDetection, OpponentProcess, Scenario  # noqa: E402
-from bondlab.affect import _FeltDays  # noqa: E402
+from bondlab._fast.felt_days import FeltDays  # noqa: E402
 from bondlab.scenario import CHUNK_MIN_DAYS, CHUNK_VALUES  # noqa: E402
 
 #: States the scenario carries from day to day, each updated by a recurrence that
@@ -127,7 +127,7 @@ def parts(people, days, repeats):
                              np.empty((together, people), DTYPE))
 
     def felt():
-        f = _FeltDays(op, people, 2, sens)
+        f = FeltDays(op, people, 2, sens)
         for t0, t1 in chunks:
             f.run(S[:, t0:t1], D[:t1 - t0])
 

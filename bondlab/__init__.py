@@ -34,7 +34,7 @@ Partners (``bondlab.partners``; relationship level, day by day)
     ``ConsistentPartner(p_warmth=0.9, warmth=1.0, p_cruelty=0.02, cruelty=0.5)``,
     ``IntermittentPartner(p_warmth=0.3, warmth=1.0, p_cruelty=0.3, cruelty=1.0,
     alternation=0.5)``, ``CyclePartner(tension_days=7, incident_days=1,
-    reconciliation_days=3, calm_days=10, tension_cruelty=0.5,
+    reconciliation_days=3, calm_days=10, tension_cruelty=0.5, tension_chance=0.5,
     incident_cruelty=2.0, reconciliation_warmth=1.5, calm_warmth=0.6,
     escalation=0.05, jitter=0.3)`` (also ``.phases(days, people, rng)``).
     ``partner.events(days, people=1, rng=None)`` -> ``Events(warmth, cruelty,
@@ -64,7 +64,7 @@ Affect (``bondlab.affect``)
 Scenarios (``bondlab.scenario``)
     ``Scenario(partner=None, learner=None, affect=None, days_together=180,
     days_after=180, contacts=(), contact_kind="message", grey_rock=False,
-    support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
+    grey_rock_factor=0.1, support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
     seed=0).run()`` -> ``ScenarioResult`` with arrays (people x days)
     ``warmth``, ``cruelty``, ``attachment``, ``mood``, ``withdrawal``,
     ``surprise``; ``phase`` (CyclePartner, people x days_together, else None);
@@ -74,6 +74,11 @@ Scenarios (``bondlab.scenario``)
     ``peak_withdrawal``, ``days_to_recover``, ...); ``contact_cost(after_days=30)``;
     ``to_dict()`` (JSON-ready).  ``contact_cost(scenario, after_days=30,
     threshold=0.25)``.  ``OUTPUTS`` and ``OUTPUT_HELP`` name and explain outputs.
+
+Statistics and assumptions (``bondlab.stats``, ``bondlab.assumptions``)
+    ``band(x, axis=0, nan="propagate")`` -> (median, q25, q75), the one band every
+    figure draws.  ``ASSUMPTIONS``: the model's fixed numbers (``Assumption(name,
+    value, meaning, why)``), for the lecture view.
 
 Presets (``bondlab.presets``; JSON in ``data/presets/``, validated on load)
     ``list_presets(kind=None)``, ``load_schedule(name)``, ``load_partner(name)``,
@@ -104,6 +109,8 @@ from .learners import (ChangeDetection, LearningHistory, RescorlaWagner,
 from .partners import (PHASE_NAMES, ConsistentPartner, CyclePartner, Events,
                        IntermittentPartner, Partner)
 from .scenario import OUTPUT_HELP, OUTPUTS, Scenario, ScenarioResult, contact_cost
+from .stats import band
+from .assumptions import ASSUMPTIONS, Assumption
 from .schedules import (Continuous, Extinction, FixedInterval, FixedRatio, RandomRatio,
                         Schedule, VariableInterval, VariableRatio, schedule_from_spec)
 from . import presets
@@ -121,5 +128,5 @@ __all__ = [
     "learner_from_name", "trials_to_extinction",
     "OpponentProcess", "AffectHistory", "exposure_train",
     "Scenario", "ScenarioResult", "OUTPUTS", "OUTPUT_HELP", "contact_cost",
-    "presets",
+    "band", "ASSUMPTIONS", "Assumption", "presets",
 ]

@@ -18,7 +18,7 @@ import argparse
 import json
 import sys
 
-import numpy as np
+from .stats import band
 
 
 class _Parser(argparse.ArgumentParser):
@@ -182,7 +182,7 @@ def _cmd_extinction(args, out):
     learner = learner_from_name(args.learner)
     trials = trials_to_extinction(sched, learner, train_trials=args.train,
                                   people=args.people, seed=args.seed)
-    q25, med, q75 = np.percentile(trials, [25, 50, 75])
+    med, q25, q75 = band(trials)
     if args.json:
         json.dump({"command": "extinction", "inputs": {
             "schedule": sched.spec(), "learner": type(learner).__name__,

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ._params import DTYPE, Model, Param, check_memory, check_value
+from .stats import band
 
 __all__ = ["OpponentProcess", "AffectHistory", "exposure_train"]
 
@@ -45,8 +46,7 @@ class AffectHistory:
 
     def band(self, name):
         """(median, 25th percentile, 75th percentile) over people, per step."""
-        q25, med, q75 = np.percentile(getattr(self, name), [25, 50, 75], axis=0)
-        return med, q25, q75
+        return band(getattr(self, name), axis=0)
 
 
 class OpponentProcess(Model):
@@ -166,7 +166,8 @@ class OpponentProcess(Model):
         self.tau_setpoint = tau_setpoint
 
     def begin(self, shape, dt=1.0, sensitivity=None):
-        """A stepper over state arrays of ``shape`` (used by :meth:`run` and Scenario)."""
+        """A stepper (:class:`_OPStepper`, the model step by step) over state arrays of
+        ``shape``, used by :meth:`run`."""
         return _OPStepper(self.validate(), shape, dt, sensitivity)
 
     def run(self, stimulus, dt=1.0):
@@ -205,9 +206,26 @@ class OpponentProcess(Model):
 
 
 class _OPStepper:
-    #: True when the caller guarantees stimulus >= 0 (then a >= 0 and |a| = a);
-    #: Scenario sets it (warmth and cruelty are never negative).
-    nonneg = False
+    r"""The opponent process, one step at a time: **the model** (:class:`OpponentProcess`).
+
+    State per person (arrays of ``shape``): primary reaction *a*, opponent *b*, opponent
+    gain *g*, set point *sp*.  One step of length :math:`\Delta t` with stimulus
+    :math:`s` uses the exact exponential update of each linear equation:
+
+    .. math::
+        a \leftarrow a + k_a\,(A s - a),\qquad
+        b \leftarrow b + k_b\,(g a - b),\qquad
+        k_x = 1 - e^{-\Delta t/\tau_x}
+
+        g \leftarrow g_0 + r_g\,(g - g_0) + \kappa\Delta t\,|a|\,(g_{max} - g),\qquad
+        r_g = e^{-\Delta t/\tau_g}
+
+        sp \leftarrow sp + k_s\,(-\kappa_s b - sp),\qquad
+        \text{felt} = a - b + sp
+
+    with :math:`A` the gain times the person's sensitivity.  The fast path over many
+    days, :class:`bondlab._fast.felt_days.FeltDays`, computes the same (a test checks).
+    """
 
     def __init__(self, v, shape, dt, sens):
         self.ka = DTYPE(1 - math.exp(-dt / v["tau_a"]))
@@ -223,129 +241,20 @@ class _OPStepper:
         self.b = np.zeros(shape, DTYPE)
         self.g = np.full(shape, self.g0, DTYPE)
         self.sp = np.zeros(shape, DTYPE)
-        self.t1 = np.empty(shape, DTYPE)
-        self.t2 = np.empty(shape, DTYPE)
 
     def step(self, s, felt=None):
         """Advance one step with stimulus row ``s``; write a - b + sp into ``felt``."""
-        a, b, g, t1, t2 = self.a, self.b, self.g, self.t1, self.t2
-        mul, sub = np.multiply, np.subtract
-        # a += ka (A s - a)
-        mul(s, self.A, out=t1)
-        t1 -= a
-        t1 *= self.ka
-        a += t1
-        # b += kb (g a - b)
-        mul(g, a, out=t1)
-        t1 -= b
-        t1 *= self.kb
-        b += t1
-        # g grows with |a| toward gmax, relaxes toward g0
-        if self.nonneg:
-            mul(a, self.kg, out=t1)
-        else:
-            np.abs(a, out=t1)
-            t1 *= self.kg
-        sub(self.gmax, g, out=t2)
-        t1 *= t2
-        g -= self.g0
-        g *= self.rg
-        g += self.g0
-        g += t1
-        if self.ks:
-            mul(b, -self.ks, out=t1)
-            t1 -= self.sp
-            t1 *= self.rs
-            self.sp += t1
+        a, b, g = self.a, self.b, self.g
+        a += self.ka * (s * self.A - a)           # the first reaction follows A s, fast
+        b += self.kb * (g * a - b)                # the opposite one follows g a, slowly
+        # the gain grows with use (|a|) toward gmax and relaxes toward g0 with disuse
+        g[...] = (g - self.g0) * self.rg + self.g0 + np.abs(a) * self.kg * (self.gmax - g)
+        if self.ks:                               # allostasis: the set point drifts
+            self.sp += self.rs * (b * -self.ks - self.sp)
         if felt is not None:
-            sub(a, b, out=felt)
+            np.subtract(a, b, out=felt)
             if self.ks:
                 felt += self.sp
-
-
-class _FeltDays:
-    r"""The opponent process over many days at once, for non-negative stimuli (Scenario).
-
-    The same equations as :meth:`_OPStepper.step` with ``dt`` = 1 (a test
-    checks they agree), rearranged so that a day costs 11 array operations
-    instead of 16: everything is measured in units of :math:`k_a A` (per
-    person, :attr:`scale`), and the gain is carried as its distance from the
-    ceiling, :math:`h = g_{max} - g`, which turns its update into one product:
-
-    .. math::
-        \alpha_t = (1-k_a)\,\alpha_{t-1} + s_t,\qquad a_t = k_a A\,\alpha_t
-
-        \beta'_t = (1-k_b)\,\beta'_{t-1} + (k_b g_{max} - h'_{t-1})\,\alpha_t,
-        \qquad b_t = k_a A\,\beta'_t,\quad h' = k_b h
-
-        h'_t = h'_{t-1}\,(r_g - k_g k_a A\,\alpha_t) + k_b (g_{max} - g_0)(1 - r_g)
-
-    ``v``: validated :class:`OpponentProcess` parameters; ``sensitivity``:
-    shape (people,) or None.  The state carries over from one :meth:`run`
-    to the next, so a caller can go through the days in chunks.
-    """
-
-    def __init__(self, v, people, channels, sensitivity=None):
-        P, C = people, channels
-        self.ka = ka = DTYPE(1 - math.exp(-1 / v["tau_a"]))
-        self.kb = kb = DTYPE(1 - math.exp(-1 / v["tau_b"]))
-        A = DTYPE(v["gain"]) * (np.ones(P, DTYPE) if sensitivity is None
-                                else sensitivity.astype(DTYPE))
-        g0 = DTYPE(v["opponent"])
-        gmax = DTYPE(max(v["opponent_max"], v["opponent"]))
-        self.rg = rg = DTYPE(math.exp(-1 / v["recovery"]))
-        #: k_a A per person: multiply the written values by it to get a - b.
-        self.scale = (ka * A).astype(DTYPE)
-        self.mG = (-DTYPE(v["growth"]) * self.scale).astype(DTYPE)    # -k_g k_a A
-        self.K = DTYPE(kb * (gmax - g0) * (1 - rg))
-        self.kbgmax = DTYPE(kb * gmax)
-        self.ks = DTYPE(v["allostasis"])
-        self.rs = DTYPE(1 - math.exp(-1 / v["tau_setpoint"]))
-        self.al = np.zeros((C, P), DTYPE)
-        self.be = np.zeros((C, P), DTYPE)
-        self.h = np.full((C, P), kb * (gmax - g0), DTYPE)
-        self.t1 = np.empty((C, P), DTYPE)
-        self.sig = np.zeros((C, P), DTYPE)
-
-    def run(self, S, D):
-        """Advance through the days of ``S`` (channels, days, people), writing ``D``.
-
-        ``D`` (days, channels, people) gets ``(a - b) / scale`` per channel;
-        with allostasis, channel 0 also carries ``(sp_0 + sp_1 + ...) / scale``.
-        ``S=None``: no stimulus on any of the ``len(D)`` days.
-        """
-        al, be, h, t1, sig = self.al, self.be, self.h, self.t1, self.sig
-        ca, cb = DTYPE(1) - self.ka, DTYPE(1) - self.kb
-        mG, K, kbgmax, rg, ks, rs = self.mG, self.K, self.kbgmax, self.rg, self.ks, self.rs
-        mul, sub = np.multiply, np.subtract
-        for t in range(D.shape[0]):
-            al *= ca
-            if S is not None:
-                al += S[:, t]
-            sub(kbgmax, h, out=t1)         # k_b g_{t-1}
-            t1 *= al
-            be *= cb
-            be += t1
-            mul(al, mG, out=t1)
-            t1 += rg
-            h *= t1
-            h += K
-            d = D[t]
-            sub(al, be, out=d)
-            if ks:                         # sp += r_s (-k_s b - sp), in the same units
-                mul(be, -ks, out=t1)
-                t1 -= sig
-                t1 *= rs
-                sig += t1
-                for c in range(sig.shape[0]):
-                    d[0] += sig[c]
-
-
-def _felt_days(v, S, sensitivity, D):
-    """All days at once (see :class:`_FeltDays`); returns the scale k_a A."""
-    f = _FeltDays(v, S.shape[2], S.shape[0], sensitivity)
-    f.run(S, D)
-    return f.scale
 
 
 _EXPO = {

@@ -20,14 +20,26 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import DTYPE, Model, Param, check_memory, check_value, make_rng
-from .learners import ChangeDetection
+from ._fast.agent_loop import agent_loop
+from .learners import ChangeDetection, _extinguish
 from .schedules import Schedule, schedule_from_spec
 
 __all__ = ["RespondingAgent", "ResponseRecord", "presses_after_rewards_stop"]
 
+# The model's fixed assumptions (each listed, with its reason, in bondlab.ASSUMPTIONS).
 #: Optimistic starting value of every action (encourages trying both).
 Q0 = 0.5
-_NB = (24, 40, 12)   # bins: responses since reinforcer, ticks since reinforcer, ticks since response
+#: How many states each clue tells apart: responses since the reinforcer, ticks since it
+#: (read with timing noise; 1-tick bins up to 20, then 2-tick bins), ticks since the
+#: agent's own last response.  Counts beyond the last bin share it.
+CLUE_BINS = (24, 40, 12)
+#: How fast each clue's running squared surprise follows new surprises (per tick).
+SURPRISE_SMOOTHING = 0.02
+
+
+def _tau_bin(tau, cap):
+    """The clock's state: 1-tick bins up to 20 ticks, then 2-tick bins, up to ``cap``."""
+    return np.minimum(np.where(tau < 20, tau, 20 + (tau - 20) // 2), cap)
 
 
 class ResponseRecord:
@@ -177,7 +189,7 @@ class RespondingAgent(Model):
         self.beta = beta
         self.timing_noise = timing_noise
 
-    def run(self, schedule, ticks=4000, people=50, seed=0, record_from=0):
+    def run(self, schedule, ticks=4000, people=50, seed=0, record_from=0, fast=True):
         """Let ``people`` agents respond on ``schedule`` for ``ticks`` ticks.
 
         Parameters
@@ -192,6 +204,10 @@ class RespondingAgent(Model):
             Random seed.
         record_from : int
             Ticks before this are training and not returned.
+        fast : bool
+            True: the fast loop (:func:`bondlab._fast.agent_loop.agent_loop`); False: the
+            model tick by tick as written (:meth:`_step_by_step`).  Same numbers (a test
+            checks); the fast loop takes less time.
 
         Returns
         -------
@@ -209,102 +225,66 @@ class RespondingAgent(Model):
         record_from = check_value("RespondingAgent.run", "record_from",
                                   Param(int, 0, ticks - 1, default=0, label="from"),
                                   record_from)
-        check_memory(people * (ticks - record_from) + people * sum(_NB) * 2 * 4,
+        check_memory(people * (ticks - record_from) + people * sum(CLUE_BINS) * 2 * 4,
                      "This agent run")
         rng = make_rng(seed)
-        P = people
-        # The same model as the step-by-step SARSA of the tests, with less work per tick:
-        # the three clue tables live in one flat array, read and written through one index
-        # per clue and person; the choice U < sigma(beta * adv) is taken as the equivalent
-        # beta * adv > logit(U), with logit(U) / beta computed for all ticks at once; the
-        # outputs are written into preallocated rows.
-        #   Q[k][i, s, a]  ->  Qf[((off[k] + s) * P + i) * 2 + a]
-        off = np.concatenate([[0], np.cumsum(_NB)[:-1]])
-        Qf = np.full(sum(_NB) * P * 2, Q0)
-        rowbase = off[:, None] * (2 * P) + 2 * np.arange(P)      # (3, P)
-        err = np.ones((3, P))                             # running squared surprise
-        n = np.zeros(P, np.int64)
-        tau = np.zeros(P, np.int64)
-        g = np.zeros(P, np.int64)
-        cap_n, cap_g = _NB[0] - 1, _NB[2] - 1
-        tau_lut = _tau_bin(np.arange(_TAU_TOP + 1), _NB[1] - 1)
+        loop = agent_loop if fast else self._step_by_step
+        responses, reinforced = loop(v, schedule, ticks, people, rng, record_from)
+        return ResponseRecord(responses.T, reinforced.T)
+
+    @staticmethod
+    def _step_by_step(v, schedule, ticks, people, rng, record_from):
+        r"""The agent tick by tick, as the equations say: **the model** (``run(fast=False)``).
+
+        Each tick, for every person: read the three clues (responses since the last
+        reinforcer *n*, the clock *τ* read with timing noise, ticks since the last response
+        *g*), each binned to a state :math:`s_k`; weigh each clue's advantage
+        :math:`Q_k(s_k,1) - Q_k(s_k,0)` by :math:`\omega_k \propto \overline{\delta_k^2}^{-2}`;
+        respond with chance :math:`\sigma(\beta \sum_k \omega_k (Q_k(s_k,1)-Q_k(s_k,0)))`.
+        Then the SARSA update of the previous tick's choice, now that this tick's value is
+        known, :math:`\delta_k = r - c\,a + \gamma Q_k(s'_k, a') - Q_k(s_k, a)`,
+        :math:`Q_k \mathrel{+}= \alpha\,\delta_k`, and the running squared surprise
+        :math:`\overline{\delta_k^2} \mathrel{+}= \epsilon(\delta_k^2 - \overline{\delta_k^2})`
+        (:data:`SURPRISE_SMOOTHING`).  Returns (responses, reinforced), ticks x people.
+        """
+        P, rows = people, np.arange(people)
+        Q = [np.full((P, nb, 2), Q0) for nb in CLUE_BINS]   # Q[k][person, state, action]
+        err = np.ones((3, P))                                # running squared surprise
+        n, tau, g = (np.zeros(P, np.int64) for _ in range(3))
+        caps = [nb - 1 for nb in CLUE_BINS]
         state = schedule.start(P, rng)
         U = rng.random((ticks, P))
-        with np.errstate(divide="ignore"):  # U = 0: logit -inf, always responds (as U < p)
-            threshold = (np.log(U) - np.log1p(-U)) / v["beta"]
-        del U
         noise = np.exp(v["timing_noise"] * rng.standard_normal((ticks, P)))
-        keep = ticks - record_from
-        resp_out = np.zeros((keep, P), bool)
-        rf_out = np.zeros((keep, P), bool)
-        a_, g_, c_ = v["alpha"], v["gamma"], v["cost"]
-        bins = np.empty((3, P), np.int64)
-        idx = np.empty((3, P), np.int64)
-        pidx = np.empty((3, P), np.int64)
-        tt = np.empty(P)
-        tti = np.empty(P, np.int64)
-        wts = np.empty((3, P))
-        adv = np.empty(P)
-        total = np.empty(P)
-        minimum, multiply, add, rint = np.minimum, np.multiply, np.add, np.rint
-        take_q, take_tau = Qf.take, tau_lut.take
-        step = schedule.step
-        prev = False
-        pai = pq = pr = None
+        resp, rfs = [], []
+        prev = None
         for t in range(ticks):
-            minimum(n, cap_n, out=bins[0])
-            multiply(tau, noise[t], out=tt)
-            rint(tt, out=tti, casting="unsafe")
-            take_tau(tti, out=bins[1], mode="clip")
-            minimum(g, cap_g, out=bins[2])
-            multiply(bins, 2 * P, out=idx)
-            idx += rowbase
-            q0 = take_q(idx)
-            q1 = take_q(idx + 1)
-            multiply(err, err, out=wts)
-            np.divide(1.0, wts, out=wts)
-            add(wts[0], wts[1], out=total)
-            total += wts[2]
-            dq = q1 - q0
-            dq *= wts
-            add(dq[0], dq[1], out=adv)
-            adv += dq[2]
-            total *= threshold[t]
-            act = adv > total          # adv / total > logit(U) / beta
-            ai = act.astype(np.int64)
+            bins = (np.minimum(n, caps[0]),
+                    _tau_bin(np.rint(tau * noise[t]).astype(np.int64), caps[1]),
+                    np.minimum(g, caps[2]))
+            q0 = np.stack([Q[k][rows, bins[k], 0] for k in range(3)])
+            q1 = np.stack([Q[k][rows, bins[k], 1] for k in range(3)])
+            wts = 1.0 / err ** 2
+            wts /= wts.sum(axis=0)
+            adv = ((q1 - q0) * wts).sum(axis=0)
+            p = 1.0 / (1.0 + np.exp(np.clip(-v["beta"] * adv, -50, 50)))
+            act = U[t] < p
             q = np.where(act, q1, q0)
-            if prev:
-                d = pr + g_ * q
-                d -= pq
-                err += 0.02 * (d * d - err)
-                d *= a_
-                pidx += pai
-                Qf[pidx] += d
-            rf = step(state, act, rng)
-            r = rf.astype(float)
-            r -= c_ * act
-            prev = True
-            idx, pidx = pidx, idx
-            pai, pq, pr = ai, q, r
+            if prev is not None:                             # SARSA: the previous choice
+                pbins, pai, pq, pr = prev
+                d = pr + v["gamma"] * q - pq
+                err += SURPRISE_SMOOTHING * (d * d - err)
+                d *= v["alpha"]
+                for k in range(3):
+                    Q[k][rows, pbins[k], pai] += d[k]
+            rf = schedule.step(state, act, rng)
+            prev = (bins, act.astype(np.int64), q, rf.astype(float) - v["cost"] * act)
             if t >= record_from:
-                resp_out[t - record_from] = act
-                rf_out[t - record_from] = rf
-            n += act
-            n[rf] = 0
-            tau += 1
-            tau[rf] = 0
-            g += 1
-            g[act] = 0
-        return ResponseRecord(resp_out.T, rf_out.T)
-
-
-#: Readings of elapsed time at or above this all fall in the last clock bin.
-_TAU_TOP = 2 * (_NB[1] - 1) - 20
-
-
-def _tau_bin(tau, cap):
-    # fine bins early, coarser later: 0..19 one tick each, then 2-tick bins
-    return np.minimum(np.where(tau < 20, tau, 20 + (tau - 20) // 2), cap)
+                resp.append(act)
+                rfs.append(rf)
+            n = np.where(rf, 0, n + act)
+            tau = np.where(rf, 0, tau + 1)
+            g = np.where(act, 0, g + 1)
+        return np.array(resp), np.array(rfs)
 
 
 _PRESS = {
@@ -384,15 +364,4 @@ def presses_after_rewards_stop(training="continuous", rewards=10, ratio=5.0, peo
     for t in range(train.shape[1]):
         valid = None if valid_all[:, t].all() else valid_all[:, t].astype(DTYPE)
         st.step(np.ascontiguousarray(x_all[:, t]), strength=s, valid=valid)
-    done = np.full(P, float(v["max_presses"]))
-    open_ = np.ones(P, bool)
-    zero = np.zeros(P, DTYPE)
-    for k in range(1, v["max_presses"] + 1):
-        st.step(zero, strength=s)
-        stop = open_ & (s < 0.5)
-        if stop.any():
-            done[stop] = k
-            open_ &= ~stop
-            if not open_.any():
-                break
-    return done
+    return _extinguish(st, P, 0.5, v["max_presses"])

@@ -19,13 +19,16 @@ Arrays: people on axis 0, trials (or days) on axis 1.
 from __future__ import annotations
 
 import math
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from ._params import (DTYPE, Model, Param, check_memory, check_value, make_rng)
+from ._fast.change_days import change_days
+from .stats import band
 
 __all__ = [
-    "Learner", "RescorlaWagner", "TemporalDifference", "ChangeDetection",
+    "Learner", "Stepper", "DayStepper", "RescorlaWagner", "TemporalDifference", "ChangeDetection",
     "LearningHistory", "trials_to_extinction", "LEARNER_CLASSES", "learner_from_name",
 ]
 
@@ -57,21 +60,47 @@ class LearningHistory:
         return self._arrays[name]
 
     def band(self, name):
-        """(median, 25th percentile, 75th percentile) over people, per trial."""
-        q25, med, q75 = np.nanpercentile(self._arrays[name], [25, 50, 75], axis=0)
-        return med, q25, q75
+        """(median, 25th percentile, 75th percentile) over people, per trial (a person
+        with no trial yet, NaN, is left out; see :func:`bondlab.stats.band`)."""
+        return band(self._arrays[name], axis=0, nan="omit")
+
+
+class Stepper(Protocol):
+    """What :meth:`Learner.begin` returns: one learner's state for many people at once.
+
+    The stepper's :meth:`step` is the model, written out; the same stepper drives
+    :meth:`Learner.run` (trials) and :class:`bondlab.Scenario` (days), so the equations
+    live in one place.
+    """
+
+    #: The output rows :meth:`step` can write, by keyword (e.g. "surprise").
+    outputs: tuple
+    #: True when :meth:`step` multiplies the reward by ``x`` itself (the reward only
+    #: counts on reinforced steps), so a caller need not zero it on the others.
+    gates_reward: bool
+    #: True when the stepper has an ``offset`` (reminders lower the evidence for a change
+    #: by it); Scenario sets it each day after leaving.
+    takes_reminders: bool
+
+    def step(self, x, reward=None, *, expectation=None, surprise=None, strength=None,
+             pull=None, valid=None):
+        """Consume one outcome per person (``x``: 1 = reinforced, 0 = not; ``reward``: how
+        good it felt; ``valid``: 0 = no trial for that person, state unchanged), write the
+        requested output rows in place (``pull``: the attachment Scenario reports) and
+        update the state."""
+
+
+@runtime_checkable
+class DayStepper(Stepper, Protocol):
+    """A stepper with a fast path over many days, which Scenario uses when present."""
+
+    def days(self, x, reward, surprise, pull, cue=None, cue_decay=1.0):
+        """:meth:`step` day after day (``x=None``: no warmth on any of the days)."""
 
 
 class Learner(Model):
-    """Base class.  Subclasses implement ``begin(people, sensitivity)``.
-
-    ``begin`` returns a *stepper* with ``step(x, reward=None, strength=None,
-    surprise=None, pull=None, valid=None)`` which consumes one outcome per
-    person (``x``: 1 = reinforced, 0 = not; ``reward``: how good it felt),
-    writes the requested output rows in place and updates its state.  The
-    same stepper drives :meth:`run` (trials) and :class:`bondlab.Scenario`
-    (days), so the equations live in one place.
-    """
+    """Base class.  Subclasses implement ``begin(people, sensitivity)``, which returns a
+    :class:`Stepper` (optionally a :class:`DayStepper`)."""
 
     def begin(self, people, sensitivity=None):
         raise NotImplementedError
@@ -171,7 +200,13 @@ class RescorlaWagner(Learner):
 
 
 class _RWStepper:
+    r"""Rescorla–Wagner, one step at a time (:class:`RescorlaWagner`):
+    :math:`\delta = r - V,\ V \leftarrow V + \alpha s\,\delta` (``valid`` = 0 leaves
+    V as it is), with :math:`s` the person's sensitivity (:math:`\alpha s \le 1`)."""
+
     outputs = ("expectation", "surprise", "strength")
+    gates_reward = False
+    takes_reminders = False
 
     def __init__(self, alpha, people, sens):
         self.V = np.zeros(people, DTYPE)
@@ -274,7 +309,14 @@ class TemporalDifference(Learner):
 
 
 class _TDStepper:
+    r"""Temporal difference over one trial's delay line, one trial at a time
+    (:class:`TemporalDifference`): :math:`\delta^{cue} = \gamma V_0`, then for each
+    step after the cue :math:`V_j \leftarrow V_j + \alpha s\,(\gamma V_{j+1} - V_j)`, and
+    at the outcome :math:`V_{D-1} \leftarrow V_{D-1} + \alpha s\,(r - V_{D-1})`."""
+
     outputs = ("expectation", "surprise", "surprise_cue", "strength")
+    gates_reward = False
+    takes_reminders = False
 
     def __init__(self, alpha, gamma, delay, people, sens):
         self.V = np.zeros((delay, people), DTYPE)
@@ -435,7 +477,30 @@ class ChangeDetection(Learner):
 
 
 class _CDStepper:
+    r"""Change detection, one step at a time: **the model** (:class:`ChangeDetection`).
+
+    State per person: the evidence :math:`e` summed over the current run of misses,
+    the belief strength :math:`w = 1 - \pi`, and the running sums (hits ``acnt``,
+    weight ``ncnt``, value of warmth ``vnum``/``vden``) weighted by :math:`w`.  One step
+    with outcome :math:`x` (1 = reinforced) and felt reward :math:`r`:
+
+    .. math::
+        \text{expectation} = w\,\hat p,\qquad \text{surprise} = x - w\,\hat p
+
+        e \leftarrow (e + \lambda(\hat p))\,(1 - x),\qquad
+        w = 1 \big/ \big(1 + e^{\,\operatorname{logit} h + s\,e - R}\big)
+
+        \text{acnt} \mathrel{+}= w x,\quad \text{ncnt} \mathrel{+}= w,\quad
+        \hat p = \text{acnt}/\text{ncnt},\qquad
+        \text{pull} = w\,\frac{\sum w x r}{1 + \sum w x}
+
+    with :math:`s` the person's sensitivity and :math:`R` the reminder ``offset`` (0 unless
+    set).  The fast path over many days, :func:`bondlab._fast.change_days.change_days`
+    (:meth:`days`), computes the same (a test checks).
+    """
+
     outputs = ("expectation", "surprise", "strength")
+    takes_reminders = True
 
     def __init__(self, v, people, sens):
         h = v["hazard"]
@@ -460,9 +525,7 @@ class _CDStepper:
         # vden = acnt + (1 - prior_a) always (both grow by w x); None when prior_a = 1
         self._c_den = DTYPE(1 - v["prior_a"]) if v["prior_a"] != 1 else None
 
-    #: The reward only counts on reinforced steps (it is multiplied by x),
-    #: so a caller need not zero it on the others.
-    gates_reward = True
+    gates_reward = True     # (the reward is multiplied by x: see Stepper)
 
     def step(self, x, reward=None, expectation=None, surprise=None, strength=None,
              pull=None, valid=None, miss=None):
@@ -532,98 +595,9 @@ class _CDStepper:
             pull *= w
 
     def days(self, x, reward, surprise, pull, cue=None, cue_decay=1.0):
-        r"""Many steps at once (Scenario): the same equations as :meth:`step`.
-
-        ``x``, ``reward``: (days, people) outcomes (0/1) and how good each
-        felt; writes ``surprise`` and ``pull`` (days, people).  ``x=None``
-        means no warmth on any of these days (after leaving, between
-        contacts; ``reward`` is then not used).  ``cue`` (optional, (days,
-        people)): reminders; their trace
-        :math:`R_t = \rho R_{t-1} + \mathrm{cue}_t` (``offset``, from 0,
-        carried from one call to the next) lowers the evidence for a change
-        by :math:`R_t` (it is subtracted from
-        :math:`\operatorname{logit}\pi_t`).
-
-        A test checks this agrees with :meth:`step`; here a day costs fewer
-        array operations: the counts are updated as one stacked array, the
-        value's denominator is the hit count plus a constant, no clamp is
-        needed before the exponential (an overflow gives strength 0, as it
-        should), and days without warmth skip what cannot change (the hit
-        counts, the value).
-        """
-        T, P = surprise.shape
-        w, phat, e, lam, tmp = self.w, self.phat, self.k, self.lam, self.tmp
-        st = self._sums                   # [vnum, acnt, ncnt]: one add a day
-        inc = self._inc
-        winc = inc[2]                     # w_t (w_{t-1} until it is updated)
-        winc[...] = w
-        c_den = self._c_den
-        one, L0, sens = DTYPE(1), self.L0, self.sens
-        R = fixed = None
-        if cue is not None:
-            if self.offset is None:
-                self.offset = np.zeros(P, DTYPE)
-            R = self.offset
-        else:
-            fixed = self.offset
-        rho = DTYPE(cue_decay)
-        mul, sub, div = np.multiply, np.subtract, np.divide
-        quiet = x is None
-        if quiet:                         # the value stays vnum / vden
-            value = div(self.vnum, self.vden)
-        with np.errstate(over="ignore"):
-            for t in range(T):
-                su = surprise[t]
-                # the prediction before the outcome (the surprise, x minus that, below)
-                mul(winc, phat, out=su)
-                # evidence for a change over the current run of misses
-                if self.rate:
-                    e += phat
-                else:
-                    np.minimum(phat, 0.999, out=lam)
-                    np.negative(lam, out=lam)
-                    np.log1p(lam, out=lam)
-                    e -= lam
-                if not quiet:
-                    sub(one, x[t], out=tmp)
-                    e *= tmp
-                if sens is not None:
-                    mul(e, sens, out=lam)
-                    lam += L0
-                else:
-                    np.add(e, L0, out=lam)
-                if R is not None:
-                    R *= rho
-                    R += cue[t]
-                    lam -= R
-                elif fixed is not None:
-                    lam -= fixed
-                # w = 1 - pi = 1 / (1 + exp(logit pi))
-                np.exp(lam, out=lam)
-                lam += one
-                div(one, lam, out=winc)
-                if quiet:                 # no hits: only the weight count grows
-                    st[2] += winc
-                    div(st[1], st[2], out=phat)
-                    mul(value, winc, out=pull[t])
-                    continue
-                mul(winc, x[t], out=inc[1])
-                mul(inc[1], reward[t], out=inc[0])
-                st += inc
-                div(st[1], st[2], out=phat)
-                pl = pull[t]
-                if c_den is None:
-                    div(st[0], st[1], out=pl)
-                else:
-                    np.add(st[1], c_den, out=pl)
-                    div(st[0], pl, out=pl)
-                pl *= winc
-        if quiet:
-            np.negative(surprise, out=surprise)
-        else:
-            sub(x, surprise, out=surprise)
-        w[...] = winc
-        np.add(self.acnt, 0 if c_den is None else c_den, out=self.vden)
+        """:meth:`step` over many days at once (Scenario), with reminders ``cue``: the
+        fast path :func:`bondlab._fast.change_days.change_days` (see there)."""
+        change_days(self, x, reward, surprise, pull, cue, cue_decay)
 
 
 LEARNER_CLASSES = {
@@ -718,13 +692,20 @@ def trials_to_extinction(schedule, learner, train_trials=100, people=200, seed=0
     s = np.empty(people, DTYPE)
     for t in range(train.shape[1]):
         st.step(np.ascontiguousarray(train[:, t]), strength=s)
-    level = s * DTYPE(args["criterion"])
-    done = np.full(people, float(max_trials))
+    return _extinguish(st, people, s * DTYPE(args["criterion"]), max_trials)
+
+
+def _extinguish(stepper, people, below, max_steps):
+    """Steps with no reinforcement until each person's strength falls below ``below`` (one
+    number, or one per person): the step at which it first does, per person (people who
+    have not stopped after ``max_steps`` steps count as ``max_steps``)."""
+    s = np.empty(people, DTYPE)
+    done = np.full(people, float(max_steps))
     open_ = np.ones(people, bool)
     zero = np.zeros(people, DTYPE)
-    for k in range(1, max_trials + 1):
-        st.step(zero, strength=s)
-        hit = open_ & (s < level)
+    for k in range(1, max_steps + 1):
+        stepper.step(zero, strength=s)
+        hit = open_ & (s < below)
         if hit.any():
             done[hit] = k
             open_ &= ~hit

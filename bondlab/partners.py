@@ -28,6 +28,7 @@ __all__ = ["Events", "Partner", "ConsistentPartner", "IntermittentPartner",
 PHASE_NAMES = ("tension building", "incident", "reconciliation", "calm")
 
 _DAYS = Param(int, 1, 100000, default=365, label="Days")
+_PEOPLE = Param(int, 1, 10000000, default=1, label="People")
 #: Partners draw their days in blocks of about this many person-days (small
 #: temporaries); each day's numbers come from its own part of the stream.
 _BLOCK_VALUES = 1 << 17
@@ -45,7 +46,28 @@ def _day_blocks(days, people):
     """(first day, number of days) of each block, and the largest block."""
     n = max(1, min(days, _BLOCK_VALUES // people))
     return [(d0, min(n, days - d0)) for d0 in range(0, days, n)], n
-_PEOPLE = Param(int, 1, 10000000, default=1, label="People")
+
+
+# The parameters both ConsistentPartner and IntermittentPartner have (their defaults differ).
+def _p_warmth(default):
+    return Param(float, 0, 1, default=default, label="How often is the partner warm?",
+                 help="How likely, each day, a bid for connection is answered warmly.",
+                 step=0.01)
+
+
+def _warmth(default):
+    return Param(float, 0, 3, default=default, label="How warm",
+                 help="How strong the warmth is when it comes.", step=0.1)
+
+
+def _p_cruelty(default, what):
+    return Param(float, 0, 1, default=default, label="How often is the partner cruel?",
+                 help=f"How likely a day brings {what}.", step=0.01)
+
+
+def _cruelty(default):
+    return Param(float, 0, 3, default=default, label="How cruel",
+                 help="How hurtful the cruelty is when it comes.", step=0.1)
 
 
 class Events(NamedTuple):
@@ -85,11 +107,15 @@ class Partner(Model):
         -------
         Events
         """
-        days = check_value(type(self).__name__ + ".events", "days", _DAYS, days)
-        people = check_value(type(self).__name__ + ".events", "people", _PEOPLE, people)
+        days, people, v = self._checked(days, people)
         check_memory(people * days * 3, "These events")
-        v = self.validate()
         return self._events(v, days, people, make_rng(rng))
+
+    def _checked(self, days, people):
+        """``days`` and ``people`` checked, and the validated parameters."""
+        owner = type(self).__name__ + ".events"
+        return (check_value(owner, "days", _DAYS, days),
+                check_value(owner, "people", _PEOPLE, people), self.validate())
 
     def _events_into(self, days, people, rng, warmth, cruelty):
         """Write warmth and cruelty time-major (days x people) into the C-contiguous
@@ -98,20 +124,13 @@ class Partner(Model):
         Same numbers as :meth:`events` with the same generator; partners that
         can draw straight into the arrays override ``_events(..., out=...)``.
         """
-        days = check_value(type(self).__name__ + ".events", "days", _DAYS, days)
-        people = check_value(type(self).__name__ + ".events", "people", _PEOPLE, people)
-        v = self.validate()
+        days, people, v = self._checked(days, people)
         if getattr(self, "_draws_into", False):
             return self._events(v, days, people, make_rng(rng), out=(warmth, cruelty)).phase
         ev = self._events(v, days, people, make_rng(rng))
         warmth[...] = ev.warmth.T
         cruelty[...] = ev.cruelty.T
         return ev.phase
-
-    def expected_warmth_per_day(self):
-        """Average warmth per day in the long run (by simulation, 1 person, 2000 days)."""
-        ev = self.events(2000, 1, 12345)
-        return float(ev.warmth.mean())
 
 
 class ConsistentPartner(Partner):
@@ -137,16 +156,10 @@ class ConsistentPartner(Partner):
                 "(continuous vs. partial reinforcement).")
     equations = (r"W_t = w\,\mathbb{1}[U_t < p_w]", r"C_t = c\,\mathbb{1}[U'_t < p_c]")
     parameters = {
-        "p_warmth": Param(float, 0, 1, default=0.9, label="How often is the partner warm?",
-                          help="How likely a bid for connection is answered warmly.",
-                          step=0.01),
-        "warmth": Param(float, 0, 3, default=1.0, label="How warm",
-                        help="How strong the warmth is when it comes.", step=0.1),
-        "p_cruelty": Param(float, 0, 1, default=0.02, label="How often is the partner cruel?",
-                           help="How likely a day brings criticism or coldness.",
-                           step=0.01),
-        "cruelty": Param(float, 0, 3, default=0.5, label="How cruel",
-                         help="How hurtful the cruelty is when it comes.", step=0.1),
+        "p_warmth": _p_warmth(0.9),
+        "warmth": _warmth(1.0),
+        "p_cruelty": _p_cruelty(0.02, "criticism or coldness"),
+        "cruelty": _cruelty(0.5),
     }
 
     def __init__(self, p_warmth=0.9, warmth=1.0, p_cruelty=0.02, cruelty=0.5):
@@ -204,16 +217,10 @@ class IntermittentPartner(Partner):
                  r"p_{\mathrm{other}} = \frac{p_w - p_c q}{1-p_c}",
                  r"P(W_t>0) = q\ \text{if}\ C_{t-1}>0,\ \text{else}\ p_{\mathrm{other}}")
     parameters = {
-        "p_warmth": Param(float, 0, 1, default=0.3, label="How often is the partner warm?",
-                          help="How likely a bid for connection is answered warmly.",
-                          step=0.01),
-        "warmth": Param(float, 0, 3, default=1.0, label="How warm",
-                        help="How strong the warmth is when it comes.", step=0.1),
-        "p_cruelty": Param(float, 0, 1, default=0.3, label="How often is the partner cruel?",
-                           help="How likely a day brings criticism, coldness or worse.",
-                           step=0.01),
-        "cruelty": Param(float, 0, 3, default=1.0, label="How cruel",
-                         help="How hurtful the cruelty is when it comes.", step=0.1),
+        "p_warmth": _p_warmth(0.3),
+        "warmth": _warmth(1.0),
+        "p_cruelty": _p_cruelty(0.3, "criticism, coldness or worse"),
+        "cruelty": _cruelty(1.0),
         "alternation": Param(float, 0, 1, default=0.5, label="Warmth after cruelty",
                              help="How regularly warmth follows a cruel day "
                                   "(0: no link, 1: always).", step=0.05),
@@ -268,7 +275,8 @@ class CyclePartner(Partner):
     at random points of the cycle.  ``escalation`` makes each cycle's
     cruelty stronger by that fraction and its calm phase shorter.
 
-    * tension building: small cruelty with chance 0.5 a day (``tension_cruelty``)
+    * tension building: small cruelty (``tension_cruelty``) with chance
+      ``tension_chance`` a day
     * incident: cruelty every day (``incident_cruelty``)
     * reconciliation: strong warmth every day (``reconciliation_warmth``;
       apologies, gifts, promises)
@@ -313,6 +321,9 @@ class CyclePartner(Partner):
                            unit="days", step=1, slider=(0, 30)),
         "tension_cruelty": Param(float, 0, 3, default=0.5, label="Cruelty while tense",
                                  help="How hurtful the small cruelties are.", step=0.1),
+        "tension_chance": Param(float, 0, 1, default=0.5, label="Chance of cruelty while tense",
+                                help="How likely a tense day brings a small cruelty.",
+                                step=0.05),
         "incident_cruelty": Param(float, 0, 5, default=2.0, label="Cruelty of an incident",
                                   help="How hurtful an incident is.", step=0.1),
         "reconciliation_warmth": Param(float, 0, 3, default=1.5,
@@ -330,7 +341,7 @@ class CyclePartner(Partner):
     }
 
     def __init__(self, tension_days=7, incident_days=1, reconciliation_days=3,
-                 calm_days=10, tension_cruelty=0.5, incident_cruelty=2.0,
+                 calm_days=10, tension_cruelty=0.5, tension_chance=0.5, incident_cruelty=2.0,
                  reconciliation_warmth=1.5, calm_warmth=0.6, escalation=0.05,
                  jitter=0.3):
         self.tension_days = tension_days
@@ -338,6 +349,7 @@ class CyclePartner(Partner):
         self.reconciliation_days = reconciliation_days
         self.calm_days = calm_days
         self.tension_cruelty = tension_cruelty
+        self.tension_chance = tension_chance
         self.incident_cruelty = incident_cruelty
         self.reconciliation_warmth = reconciliation_warmth
         self.calm_warmth = calm_warmth
@@ -387,7 +399,7 @@ class CyclePartner(Partner):
         phase, cycle = self._phases(v, days, people, rng)
         grow = (1 + v["escalation"]) ** cycle.astype(DTYPE)
         u = rng.random((people, days), dtype=DTYPE)
-        c = np.where(phase == 0, (u < 0.5) * DTYPE(v["tension_cruelty"]), 0).astype(DTYPE)
+        c = np.where(phase == 0, (u < v["tension_chance"]) * DTYPE(v["tension_cruelty"]), 0).astype(DTYPE)
         c += (phase == 1) * DTYPE(v["incident_cruelty"])
         c *= grow
         w = ((phase == 2) * DTYPE(v["reconciliation_warmth"])).astype(DTYPE)

@@ -70,12 +70,12 @@ def _read(kind):
     """
     path = data_dir() / "presets" / f"{kind}.json"
     shown = _display(path)
-    try:
+    try:   # (also when the file goes between the stat and the read)
         st = os.stat(path)
+        entries = _parse(str(path), kind, shown, (st.st_mtime_ns, st.st_size, st.st_ino))
     except FileNotFoundError:
         raise PresetError(f"{shown}: file not found (set BONDLAB_DATA to the data "
                           "directory).") from None
-    entries = _parse(str(path), kind, shown, (st.st_mtime_ns, st.st_size, st.st_ino))
     return shown, copy.deepcopy(entries)
 
 
@@ -85,9 +85,6 @@ def _parse(path, kind, shown, stamp):
     try:
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
-    except FileNotFoundError:
-        raise PresetError(f"{shown}: file not found (set BONDLAB_DATA to the data "
-                          "directory).") from None
     except json.JSONDecodeError as e:
         raise PresetError(f"{shown}: not valid JSON (line {e.lineno}: {e.msg}).") from None
     if not isinstance(doc, dict) or not isinstance(doc.get(kind), dict):

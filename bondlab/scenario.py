@@ -15,21 +15,32 @@ import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
                       check_value, make_rng, spread_factors, uniform16_rows)
-from .affect import OpponentProcess, _FeltDays
-from .learners import ChangeDetection, Learner
+from ._fast.felt_days import FeltDays
+from .affect import OpponentProcess
+from .learners import ChangeDetection, DayStepper, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
+from .stats import band
 
 __all__ = ["Scenario", "ScenarioResult", "OUTPUTS", "contact_cost"]
 
 #: Names of the per-person, per-day outputs of a scenario run, in order.
 OUTPUTS = ("warmth", "cruelty", "attachment", "mood", "withdrawal", "surprise")
 
+# The model's fixed assumptions (each listed, with its reason, in bondlab.ASSUMPTIONS).
 #: Warmth below this does not count as "warmth came" for the learner.
 HIT_LEVEL = 0.25
 #: Warmth of a contact after leaving, by kind (before grey rock).
 CONTACT_WARMTH = {"message": 0.6, "meeting": 1.0}
-#: Factor on a contact's warmth when the person keeps it grey rock.
-GREY_ROCK_FACTOR = 0.1
+#: After leaving, support adds a daily pleasant stimulus of this much per unit of support.
+SUPPORT_WARMTH = 0.4
+#: ... and cuts craving by this fraction per unit of support.
+SUPPORT_CRAVING_CUT = 0.5
+#: How much one reminder lowers the evidence that things have changed (log-odds units).
+REMINDER_STRENGTH = 2.0
+#: A reminder's effect fades by a factor e every this many days.
+REMINDER_DAYS = 3
+#: Time constant of the slow ups and downs of mood (days).
+MOOD_NOISE_DAYS = 5
 #: Scenario.run works through the days in chunks of about this many person-days
 #: (per group of people, below), so its working arrays stay in cache, but at least
 #: this many days a chunk (the fixed cost of a chunk must stay small).
@@ -81,6 +92,8 @@ class Scenario(Model):
     :math:`n_t` slow AR(1) mood noise.  Reminders lower the evidence for
     "it has changed" by 2 log-odds units, fading over 3 days (waves of
     craving while healing; Bouton's renewal and reinstatement in spirit).
+    The fixed numbers of these equations are listed, with their reasons, in
+    :data:`bondlab.ASSUMPTIONS`.
 
     With the default parameters, the intermittent partner gives markedly
     less warmth in total than the consistent one, yet the pull lasts
@@ -103,7 +116,10 @@ class Scenario(Model):
     contact_kind : {"message", "meeting"}
         Warmth 0.6 for a message, 1.0 for a meeting.
     grey_rock : bool
-        Keep contacts flat (warmth × 0.1): they no longer count as warmth.
+        Keep contacts flat (warmth × ``grey_rock_factor``): they no longer count
+        as warmth.
+    grey_rock_factor : float in [0, 1]
+        What is left of a contact's warmth when it is kept grey rock.
     support : float in [0, 1]
         Alternative rewards after leaving (friends, a group): a daily
         pleasant stimulus of 0.4 × support, and craving × (1 − support/2).
@@ -160,6 +176,10 @@ class Scenario(Model):
         "grey_rock": Param(bool, default=False, label="Grey rock",
                            help="Keep any contact flat and brief, so it brings little "
                                 "warmth."),
+        "grey_rock_factor": Param(float, 0, 1, default=0.1, label="Warmth left with grey rock",
+                                  help="How much of a contact's warmth still comes through "
+                                       "when it is kept flat and brief (0: none).",
+                                  step=0.05),
         "support": Param(float, 0, 1, default=0.0, label="Support from others",
                          help="Friends, family, a group: other sources of warmth after "
                               "leaving.", step=0.05, slider=(0.05, 1)),
@@ -179,7 +199,7 @@ class Scenario(Model):
 
     def __init__(self, partner=None, learner=None, affect=None, days_together=180,
                  days_after=180, contacts=(), contact_kind="message", grey_rock=False,
-                 support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
+                 grey_rock_factor=0.1, support=0.0, reminders=1.0, mood_noise=0.15, people=500, spread=0.2,
                  seed=0):
         self.partner = partner
         self.learner = learner
@@ -189,6 +209,7 @@ class Scenario(Model):
         self.contacts = contacts
         self.contact_kind = contact_kind
         self.grey_rock = grey_rock
+        self.grey_rock_factor = grey_rock_factor
         self.support = support
         self.reminders = reminders
         self.mood_noise = mood_noise
@@ -214,8 +235,8 @@ class Scenario(Model):
 
     #: The parameters that only act after leaving: a run may continue from an earlier
     #: run that differs from it in these alone (``run(start=...)``).
-    AFTER_LEAVING = ("days_after", "contacts", "contact_kind", "grey_rock", "support",
-                     "reminders")
+    AFTER_LEAVING = ("days_after", "contacts", "contact_kind", "grey_rock",
+                     "grey_rock_factor", "support", "reminders")
 
     # ------------------------------------------------------------------
     def run(self, start=None):
@@ -245,11 +266,11 @@ class Scenario(Model):
         S = np.zeros((2, T, P), DTYPE)
         phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
         if v["contacts"]:
-            cw = CONTACT_WARMTH[v["contact_kind"]] * (GREY_ROCK_FACTOR if v["grey_rock"]
+            cw = CONTACT_WARMTH[v["contact_kind"]] * (v["grey_rock_factor"] if v["grey_rock"]
                                                       else 1.0)
             for d in v["contacts"]:
                 S[0, T1 + d - 1] = cw
-        sup = DTYPE(0.4 * v["support"])
+        sup = DTYPE(SUPPORT_WARMTH * v["support"])
         if sup:                           # (warmth received excludes the support)
             W = S[0].copy()
             S[0, T1:] += sup
@@ -259,13 +280,13 @@ class Scenario(Model):
         # from its own stream (so the numbers do not depend on the chunks)
         noise_rng, rem_rng = (make_rng(int(k)) for k in rng.integers(0, 2**63, size=2))
         # mood noise: innovations uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
-        rho = DTYPE(math.exp(-1 / 5))
+        rho = DTYPE(math.exp(-1 / MOOD_NOISE_DAYS))
         noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
         xk = DTYPE(noise_scale / U16_LEVELS)
         # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
         # (a Poisson number of them, two on one day counting as one)
         p_rem = -math.expm1(-v["reminders"] / 7)
-        rem_decay = DTYPE(math.exp(-1 / 3))
+        rem_decay = DTYPE(math.exp(-1 / REMINDER_DAYS))
 
         # --- outputs, time-major (day rows contiguous) ---------------------
         A, M, SU = (np.empty((T, P), DTYPE) for _ in range(3))
@@ -281,19 +302,19 @@ class Scenario(Model):
         Pg = groups[0].stop - groups[0].start
         feels, learns = [], []
         for g in groups:
-            feels.append(_FeltDays(v["affect"].validate(), g.stop - g.start, 2,
+            feels.append(FeltDays(v["affect"].validate(), g.stop - g.start, 2,
                                    sens_feel[g]))
             learns.append(v["learner"].begin(g.stop - g.start, sens_learn[g]))
-        gated = getattr(learns[0], "gates_reward", False)
-        fast = hasattr(learns[0], "days")
-        has_offset = hasattr(learns[0], "offset")
+        gated = learns[0].gates_reward
+        fast = isinstance(learns[0], DayStepper)
+        has_offset = learns[0].takes_reminders
         L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // Pg))
         D = np.empty((L, 2, Pg), DTYPE)  # (a - b) / scale per channel
         REL, CUE, TMP, XB = (np.empty((L, Pg), DTYPE) for _ in range(4))
         ZERO = np.zeros((L, Pg), DTYPE)
         R = np.zeros(P, DTYPE)
         nu = np.zeros(P, DTYPE)          # AR(1) mood noise
-        crave = DTYPE(1 - 0.5 * v["support"])
+        crave = DTYPE(1 - SUPPORT_CRAVING_CUT * v["support"])
         mul, sub = np.multiply, np.subtract
         edges = sorted(set(range(0, T, L)) | {T1, T})
         contact_days = [T1 + d - 1 for d in v["contacts"]]
@@ -347,7 +368,7 @@ class Scenario(Model):
                 # 3. the learner: attachment (pull) and surprise
                 cue = None
                 if after:
-                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(2.0), out=CUE[:n, :k])
+                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(REMINDER_STRENGTH), out=CUE[:n, :k])
                 if fast:
                     learn.days(None if quiet else x, rel, SU[t0:t1, g], A[t0:t1, g], cue=cue,
                                cue_decay=rem_decay)
@@ -438,9 +459,7 @@ def _first_true(mask, censored):
 
 
 def _med(x):
-    x = np.asarray(x, float)
-    m = float(np.median(x))
-    return m
+    return float(np.median(np.asarray(x, float)))
 
 
 class ScenarioResult:
@@ -512,8 +531,7 @@ class ScenarioResult:
             raise ValueError(f"Unknown output {name!r}. Outputs: {', '.join(self.names)}.")
         # (over the stored day-major array: each day's people are contiguous)
         days = self._after(name) if after_leaving else self._arrays[name].T
-        q25, med, q75 = quartiles(days)
-        return med, q25, q75
+        return band(days, axis=1)
 
     def _after(self, name):
         return self._arrays[name].T[self.days_together:]
@@ -587,41 +605,11 @@ class ScenarioResult:
             d["outputs"][n] = {"median": _round(med), "q25": _round(q25),
                                "q75": _round(q75)}
         if self.phase is not None:
-            vals, counts = np.unique(self.phase[0], return_counts=True)
             d["phase_names"] = list(PHASE_NAMES)
             d["phase_person0"] = self.phase[0].tolist()
         if summary:
             d["summary"] = _jsonable(self.summary())
         return d
-
-
-def quartiles(x):
-    """25th, 50th and 75th percentiles along axis 1, as ``np.percentile(x, [25, 50, 75],
-    axis=1)`` gives them (its default linear interpolation, in float64, NaN for a row with
-    a NaN), from one sort: 3-7x quicker than its partitions for a day's few hundred people.
-
-    .. math:: Q(q) = s_{\lfloor k \rfloor} + (k - \lfloor k \rfloor)\,
-              (s_{\lfloor k \rfloor + 1} - s_{\lfloor k \rfloor}),\quad k = q\,(n-1)
-
-    >>> x = np.arange(10.0).reshape(2, 5)
-    >>> [q.tolist() for q in quartiles(x)]
-    [[1.0, 6.0], [2.0, 7.0], [3.0, 8.0]]
-    """
-    s = np.sort(x, axis=1)
-    n, out = s.shape[1], []
-    nan_rows = np.isnan(s[:, -1])          # (a NaN sorts last)
-    for q in (0.25, 0.5, 0.75):
-        k = q * (n - 1)
-        lo = int(k)
-        t = k - lo
-        a, b = s[:, lo], s[:, min(lo + 1, n - 1)]
-        d = (b - a).astype(np.float64)     # (numpy subtracts in the array's own dtype)
-        a, b = a.astype(np.float64), b.astype(np.float64)
-        # numpy's own lerp: from the nearer end, so the result stays within [a, b]
-        v = a + d * t if t < 0.5 else b - d * (1 - t)
-        v[nan_rows] = np.nan
-        out.append(v)
-    return out
 
 
 def _round(a, nd=4):

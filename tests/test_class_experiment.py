@@ -95,12 +95,18 @@ def test_a_failing_on_finish_shows_a_calm_line():
     assert CALM_UPDATE in game.status.value and game.finished
 
 
-def test_result_of_a_game():
+def test_result_of_a_game(monkeypatch):
+    import types
+    import widgets.lever_game
+    clock = iter(100.0 + 1.5 * k for k in range(1000))   # a check every 1.5 s, then stop
+    monkeypatch.setattr(widgets.lever_game, "time",
+                        types.SimpleNamespace(monotonic=lambda: next(clock)))
     game = LeverGame(seed=2, kind="continuous", rewards=4)
     play(game, 10)
     r = ce.result_of(game)
     assert r["presses"] == 10 and r["presses_after_stop"] == 6 == game.after_stop()
-    assert r["seconds_to_stop"] >= 0
+    # the 4th check (4.5 s after the 1st) brought the last message; stop came at 15 s
+    assert r["seconds_to_stop"] == 10.5
     early = LeverGame(seed=2, kind="variable", rewards=40)
     play(early, 3)
     assert ce.result_of(early) == {"presses": 3, "presses_after_stop": 0,

@@ -14,9 +14,17 @@ def ex():
     return ScheduleExplorer(people=6, ticks=120, training=80)
 
 
-def test_builds_with_no_arguments_is_a_vbox():
+def test_builds_with_no_arguments():
     import ipywidgets as w
-    assert issubclass(ScheduleExplorer, w.VBox)
+    ex = ScheduleExplorer()
+    assert isinstance(ex, w.VBox) and ex.kind in ex.children[1].children
+    # the preset's schedule, run by the engine, drawn, and described in words
+    assert ex.schedule() == bondlab.presets.load_schedule("variable_ratio_5")
+    assert ex.record.responses.shape == (20, 300) and ex.record.responses.any()
+    assert np.array_equal(ex.art["example"].get_ydata(), ex.record.cumulative()[0])
+    med = bondlab.band(ex.record.cumulative(), axis=0)[0]
+    assert np.array_equal(ex.art["cum"][0].get_ydata(), med)
+    assert f"Schedule: {bondlab.VariableRatio.label}." in ex.summary.value  # the menu's name
 
 
 def test_schedule_choice_reaches_the_engine_and_the_figure(ex):

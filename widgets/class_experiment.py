@@ -374,7 +374,7 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
             art[(kind, field, "median")], = ax.plot(
                 [i - 0.3, i + 0.06], [np.nan, np.nan], color=OKABE_ITO["black"],
                 linewidth=3, label="Room\u2019s median" if i == 0 else None)
-        q25, med, q75 = np.percentile(predicted[kind], [25, 50, 75])
+        med, q25, q75 = bondlab.band(predicted[kind])
         art[(kind, "model")] = axes[0].errorbar(
             [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
             color=COLORS[2], capsize=6, linestyle="none",

@@ -33,7 +33,7 @@ from bondlab._params import Param
 from bondlab.schedules import Then
 from widgets.live_figure import LiveFigure, figure_panel, figure_summary, new_figure, set_summary
 from widgets.panel import Panel, heading, lecture_notes
-from workshop.figures import draw_explorer, nan_band, update_explorer
+from workshop.figures import draw_explorer, update_explorer
 
 __all__ = ["ScheduleExplorer", "SCHEDULES", "LEARNERS"]
 
@@ -141,12 +141,12 @@ class ScheduleExplorer(Panel):
     def _data(self):
         tick = np.arange(self.ticks)
         cum = self.record.cumulative()
-        q25, med, q75 = np.percentile(cum, [25, 50, 75], axis=0)
+        med, q25, q75 = bondlab.band(cum, axis=0)
         example = cum[0]
         rt = np.flatnonzero(self.record.reinforced[0])
         rewards = (rt, example[rt])
-        expectation = nan_band(self.history.expectation)
-        surprise = nan_band(self.history.surprise)
+        expectation = self.history.band("expectation")
+        surprise = self.history.band("surprise")
         return tick, (med, q25, q75), example, rewards, expectation, surprise
 
     def _show_param(self, redraw=True):

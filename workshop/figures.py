@@ -20,12 +20,13 @@ import math
 import numpy as np
 
 from bondlab import PHASE_NAMES
+from bondlab import stats
 from workshop.style import (COLORS, LINESTYLES, OKABE_ITO, PHASE_COLORS, PHASE_HATCHES, RC,
                             plot_style)
 
 __all__ = [
     "fmt_days", "nice_ceiling", "steady_limit", "steady_range", "plain_figure", "style_axes",
-    "nan_band", "draw_band", "update_band", "phase_runs", "draw_phase_bands",
+    "draw_band", "update_band", "phase_runs", "draw_phase_bands",
     "update_phase_bands", "place_phase_labels", "mark_day",
     "draw_explorer", "update_explorer", "draw_records", "draw_record", "draw_prediction",
     "draw_side", "update_side", "draw_attachment", "update_attachment",
@@ -138,31 +139,6 @@ def _legend_below(fig, handles, labels, ncol):
 
 
 # --------------------------------------------------------------------------- bands
-
-def nan_band(values):
-    """(median, 25th, 75th percentile) over axis 0, ignoring NaN, vectorised.
-
-    Same numbers as ``np.nanpercentile(values, [50, 25, 75], axis=0)`` (linear
-    interpolation) without its per-column Python loop; all-NaN columns give NaN.
-
-    >>> m, lo, hi = nan_band(np.array([[1.0, np.nan], [3.0, np.nan], [2.0, 5.0]]))
-    >>> m.tolist(), lo.tolist(), hi.tolist()
-    ([2.0, 5.0], [1.5, 5.0], [2.5, 5.0])
-    """
-    x = np.sort(np.asarray(values, dtype=float), axis=0)  # NaN sort last
-    n = (~np.isnan(x)).sum(axis=0)
-    cols = np.arange(x.shape[1])
-    out = []
-    for q in (0.5, 0.25, 0.75):
-        pos = q * np.maximum(n - 1, 0)
-        lo = np.floor(pos).astype(int)
-        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
-        frac = pos - lo
-        v = x[lo, cols] * (1 - frac) + x[hi, cols] * frac
-        v[n == 0] = np.nan
-        out.append(v)
-    return tuple(out)
-
 
 def draw_band(ax, x, median, q25, q75, *, color=COLORS[0], linestyle=LINESTYLES[0],
               label=None, alpha=0.22):
@@ -395,7 +371,7 @@ def draw_prediction(ax, predictions, yours=None, your_key=None):
     art = {}
     labels = {"continuous": "Every check\n(continuous)", "variable": "Unpredictable\n(variable)"}
     for i, key in enumerate(("continuous", "variable")):
-        q25, med, q75 = np.percentile(predictions[key], [25, 50, 75])
+        med, q25, q75 = stats.band(predictions[key])
         art[key] = ax.bar(i, med, color=COLORS[2 + i], hatch=("", "//")[i],
                           edgecolor=OKABE_ITO["black"], width=0.6,
                           yerr=[[med - q25], [q75 - med]], capsize=8,
