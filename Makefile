@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export JUPYTER_PATH := $(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 export JUPYTER_CONFIG_PATH := $(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
-.PHONY: workshop test bench bench-room install install-test clean
+.PHONY: workshop lab lab-student test bench bench-room bench-hub install install-test install-hub hub-proxy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,20 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-hub: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[hub]'
+	touch $(VENV)/.installed $@
+
+# JupyterHub's proxy comes from npm (needs node and npm; .ci/run installs them on CI).
+PROXY := $(VENV)/hub/node_modules/.bin/configurable-http-proxy
+$(PROXY): | $(BIN)/python
+	npm install --silent --no-fund --no-audit --prefix $(VENV)/hub configurable-http-proxy@5
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(PROXY)
+# What hub/public_bondlab.py runs with (see README, "Past one machine").
+install-hub: $(VENV)/.installed-hub $(PROXY)
+hub-proxy: $(PROXY)
 
 workshop: install
 	@echo ""
@@ -35,6 +47,20 @@ workshop: install
 	@echo "  (first page in a few seconds; stop it with Ctrl+C)"
 	@echo ""
 	$(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
+
+# The lab notebooks for university teaching (labs/), in JupyterLab: a person's command, never
+# CI's. The kit's Voila settings are left out (nothing here is a workshop page), and JupyterLab
+# fetches no news feed and asks PyPI for no update (no host but this one).
+LAB_PORT ?= 8888
+LAB_ARGS := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+lab: install
+	JUPYTER_CONFIG_PATH= $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS) \
+		--LabApp.default_url=/lab/tree/labs --port=$(LAB_PORT) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student lab notebooks (labs/student/) from the instructor ones (labs/instructor/).
+lab-student: install
+	$(BIN)/python labs/build_student.py
 
 test: install-test
 	$(BIN)/python -m pytest
@@ -48,6 +74,11 @@ bench: install-test
 ROOM_ARGS ?=
 bench-room: install-test
 	$(BIN)/python bench/bench_room.py $(ROOM_ARGS)
+
+# Hub sizing: the workshop opened by 10, 20 and 30 hub users at once (a few minutes per size).
+HUB_ARGS ?=
+bench-hub: install-test
+	$(BIN)/python bench/bench_hub.py $(HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

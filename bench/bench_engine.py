@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bondlab import DTYPE, ChangeDetection, OpponentProcess, Scenario  # noqa: E402
 from bondlab._fast.felt_days import FeltDays  # noqa: E402
-from bondlab.scenario import CHUNK_MIN_DAYS, CHUNK_VALUES  # noqa: E402
+from bondlab._fast.scenario_chunks import CHUNK_MIN_DAYS, CHUNK_VALUES  # noqa: E402
 
 #: States the scenario carries from day to day, each updated by a recurrence that
 #: feeds back: a, b, g of the opponent process for warmth and for cruelty (6);

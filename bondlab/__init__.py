@@ -22,7 +22,7 @@ Schedules (``bondlab.schedules``; trial level: when is a bid answered?)
 
 Responding agent (``bondlab.agent``; cumulative record, lever game)
     ``RespondingAgent(alpha=0.2, gamma=0.9, cost=0.05, beta=40.0, timing_noise=0.15)``
-    ``.run(schedule, ticks=4000, people=50, seed=0, record_from=0)`` ->
+    ``.run(schedule, ticks=4000, people=50, seed=0, record_from=0, fast=True)`` ->
     ``ResponseRecord`` (``responses``, ``reinforced``: bool people x ticks;
     ``cumulative()``, ``rate()``, ``reinforcement_rate()``,
     ``post_reinforcement_pause()``, ``profile(interval, bins=4)``).

@@ -14,8 +14,8 @@ import math
 import numpy as np
 
 from ._params import (DTYPE, U16_LEVELS, Model, Param, chance16, check_memory,
-                      check_value, make_rng, spread_factors, uniform16_rows)
-from ._fast.felt_days import FeltDays
+                      check_value, make_rng, spread_factors)
+from ._fast.scenario_chunks import Blocks
 from .affect import OpponentProcess
 from .learners import ChangeDetection, DayStepper, Learner
 from .partners import PHASE_NAMES, IntermittentPartner, Partner
@@ -41,14 +41,6 @@ REMINDER_STRENGTH = 2.0
 REMINDER_DAYS = 3
 #: Time constant of the slow ups and downs of mood (days).
 MOOD_NOISE_DAYS = 5
-#: Scenario.run works through the days in chunks of about this many person-days
-#: (per group of people, below), so its working arrays stay in cache, but at least
-#: this many days a chunk (the fixed cost of a chunk must stay small).
-CHUNK_VALUES = 1 << 17
-CHUNK_MIN_DAYS = 4
-#: People per group (Scenario.run goes through the people in groups of at most
-#: this many, so that each group's states stay in cache).
-GROUP_PEOPLE = 16384
 
 OUTPUT_HELP = {
     "warmth": "Warmth received that day (0 = none).",
@@ -65,17 +57,20 @@ OUTPUT_HELP = {
 class Scenario(Model):
     r"""A relationship, its end, and what follows — for many people at once.
 
-    Each day *t* and person *i*:
+    Each day *t* and person *i* (the numbered steps of :meth:`run`):
 
-    1. the partner's events give warmth :math:`W_t` and cruelty :math:`C_t`
-       (after leaving: 0, except contacts);
-    2. the opponent process turns them into felt states, one channel for
-       warmth (plus support from friends after leaving) and one for cruelty;
-    3. the learner sees whether warmth came (:math:`x_t = [W_t \ge 0.25]`)
-       and how good it felt: warmth plus *relief*, the positive
-       after-reaction of the cruelty channel (negative reinforcement);
-    4. outputs: ``attachment`` (the learner's pull), ``mood``,
-       ``withdrawal``, ``surprise``.
+    1. **events**: the partner's events give warmth :math:`W_t` and cruelty
+       :math:`C_t` (after leaving: 0, except contacts);
+    2. **feel**: the opponent process turns them into felt states, one channel
+       for warmth (plus support from friends after leaving) and one for
+       cruelty; the felt reward :math:`r_t` of warmth is warmth plus *relief*,
+       the positive after-reaction of the cruelty channel (negative
+       reinforcement);
+    3. **learn**: the learner sees whether warmth came
+       (:math:`x_t = [W_t \ge 0.25]`) and how good it felt: its pull is the
+       ``attachment``, its prediction error the ``surprise``;
+    4. **mood**: felt warmth minus felt cruelty, plus slow noise;
+    5. **withdrawal** (after leaving): negative mood plus craving.
 
     .. math::
         r_t = W_t + x_t\,\max(0,\ b^-_t - a^-_t)
@@ -146,8 +141,9 @@ class Scenario(Model):
     """
 
     label = "A relationship and after"
-    citation = ("Dutton, D. G., & Painter, S. (1993). Violence and Victims, 8(2), 105–120; "
-                "see the partner, learner and affect models for their sources.")
+    citation = ("Didactic composite (not from a paper) of the partner, learner and affect "
+                "models, each citing its source; motivated by, not proposed in, Dutton, D. G., "
+                "& Painter, S. (1993). Violence and Victims, 8(2), 105–120.")
     equations = (
         r"r_t = W_t + x_t\,\max(0,\,b^-_t - a^-_t)",
         r"\mathrm{attachment}_t = (1-\pi_t)\,\bar r_t",
@@ -250,169 +246,42 @@ class Scenario(Model):
             on the day of leaving are taken over, and only the days after are simulated.
             The numbers are the same as without it (a test checks); it saves the time of
             the days together when several ways of leaving are compared.
+
+        The steps are those of the class docstring, each a function below (``_events``,
+        ``_feel``, ``_felt_reward``, ``_learn``, ``_mood``, ``_withdrawal``).  They run
+        block by block (:class:`bondlab._fast.scenario_chunks.Blocks`: chunks of days,
+        groups of people), which gives the same numbers as day by day (a test checks).
         """
         v = self.validate()
         if start is not None:
             self._check_start(v, start)
         P, T1, T2 = v["people"], v["days_together"], v["days_after"]
-        T = T1 + T2
         rng = make_rng(v["seed"])
         sens_learn = spread_factors(rng, P, v["spread"])
         sens_feel = spread_factors(rng, P, v["spread"])
-
-        # --- random events ------------------------------------------------
-        # stimulus S[0] = warmth (+ support), S[1] = cruelty; each channel
-        # time-major, so the partner draws straight into it (no copies)
-        S = np.zeros((2, T, P), DTYPE)
-        phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
-        if v["contacts"]:
-            cw = CONTACT_WARMTH[v["contact_kind"]] * (v["grey_rock_factor"] if v["grey_rock"]
-                                                      else 1.0)
-            for d in v["contacts"]:
-                S[0, T1 + d - 1] = cw
-        sup = DTYPE(SUPPORT_WARMTH * v["support"])
-        if sup:                           # (warmth received excludes the support)
-            W = S[0].copy()
-            S[0, T1:] += sup
-        else:
-            W = S[0]
-        # mood noise innovations and reminders: drawn chunk by chunk below, each
-        # from its own stream (so the numbers do not depend on the chunks)
+        # 1. events: warmth W and cruelty each day (stimulus S: warmth plus support, cruelty)
+        S, W, phase = _events(v, rng)
         noise_rng, rem_rng = (make_rng(int(k)) for k in rng.integers(0, 2**63, size=2))
-        # mood noise: innovations uniform on (-1/2, 1/2) x noise_scale, in 2**16 steps
-        rho = DTYPE(math.exp(-1 / MOOD_NOISE_DAYS))
-        noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
-        xk = DTYPE(noise_scale / U16_LEVELS)
-        # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
-        # (a Poisson number of them, two on one day counting as one)
-        p_rem = -math.expm1(-v["reminders"] / 7)
-        rem_decay = DTYPE(math.exp(-1 / REMINDER_DAYS))
-
-        # --- outputs, time-major (day rows contiguous) ---------------------
-        A, M, SU = (np.empty((T, P), DTYPE) for _ in range(3))
-        WD = np.zeros((T, P), DTYPE)      # (zero while together)
-
-        # The days go by in chunks, and the people in groups, small enough for
-        # the working arrays to stay in cache.  For each chunk and group, each
-        # part runs over all the chunk's days in turn: the opponent process does
-        # not depend on the learner, and the learner's state depends on the felt
-        # reward only through the attachment it reports.  Outputs that are
-        # functions of the states are computed a whole chunk at a time.
-        groups = [slice(g0, min(P, g0 + GROUP_PEOPLE)) for g0 in range(0, P, GROUP_PEOPLE)]
-        Pg = groups[0].stop - groups[0].start
-        feels, learns = [], []
-        for g in groups:
-            feels.append(FeltDays(v["affect"].validate(), g.stop - g.start, 2,
-                                   sens_feel[g]))
-            learns.append(v["learner"].begin(g.stop - g.start, sens_learn[g]))
-        gated = learns[0].gates_reward
-        fast = isinstance(learns[0], DayStepper)
-        has_offset = learns[0].takes_reminders
-        L = min(T, max(CHUNK_MIN_DAYS, CHUNK_VALUES // Pg))
-        D = np.empty((L, 2, Pg), DTYPE)  # (a - b) / scale per channel
-        REL, CUE, TMP, XB = (np.empty((L, Pg), DTYPE) for _ in range(4))
-        ZERO = np.zeros((L, Pg), DTYPE)
-        R = np.zeros(P, DTYPE)
-        nu = np.zeros(P, DTYPE)          # AR(1) mood noise
-        crave = DTYPE(1 - SUPPORT_CRAVING_CUT * v["support"])
-        mul, sub = np.multiply, np.subtract
-        edges = sorted(set(range(0, T, L)) | {T1, T})
-        contact_days = [T1 + d - 1 for d in v["contacts"]]
-        if start is not None:  # the days together, and the state on the day of leaving
-            # (the events too: drawn again above to keep the random streams in step, but
-            # with seed=None those draws differ from the start's own)
-            for out, name in ((A, "attachment"), (M, "mood"), (SU, "surprise"),
-                              (S[0], "warmth"), (S[1], "cruelty")):
-                out[:T1] = start[name][:, :T1].T
-            if W is not S[0]:
-                W[:T1] = S[0, :T1]
-            phase = start.phase
-            at_leaving = start._at_leaving
-            for obj, saved in zip(feels + learns, at_leaving["feels"] + at_leaving["learns"]):
-                _restore(obj, saved)
-            nu[...] = at_leaving["nu"]
-            noise_rng.bit_generator.state = at_leaving["noise"]
-            edges = [t for t in edges if t >= T1]
-        at_leaving = None
-        for t0, t1 in zip(edges[:-1], edges[1:]):
-            n, after = t1 - t0, t0 >= T1
-            if t0 == T1 and at_leaving is None:  # kept for runs that continue from here
-                at_leaving = {"feels": [_snapshot(f) for f in feels],
-                              "learns": [_snapshot(x) for x in learns],
-                              "nu": nu.copy(), "noise": noise_rng.bit_generator.state}
-            # after leaving, days with no contact bring no warmth: no x, no reward
-            quiet = after and not any(t0 <= c < t1 for c in contact_days)
-            xi16 = uniform16_rows(noise_rng, n, P).view(np.int16)
-            rem16 = uniform16_rows(rem_rng, n, P) if after else None
-            for g, feel, learn in zip(groups, feels, learns):
-                k = g.stop - g.start
-                d, rel, tm, zero, x = D[:n, :, :k], REL[:n, :k], TMP[:n, :k], ZERO[:n, :k], \
-                    XB[:n, :k]
-                scale = feel.scale
-                # x: warmth came (1) or not (0)
-                if quiet:
-                    x = zero
-                else:
-                    np.greater_equal(W[t0:t1, g], DTYPE(HIT_LEVEL), out=x)
-                # 1. felt states
-                feel.run(None if quiet and not sup else S[:, t0:t1, g], d)
-                # 2. the felt reward of warmth: warmth plus relief (the cruelty
-                #    channel's positive after-reaction, max(0, b - a))
-                if not (quiet and gated and fast):   # (with no warmth, days() ignores it)
-                    np.minimum(d[:, 1], zero, out=rel)
-                    rel *= -scale
-                    if not gated:          # (a gating learner multiplies by x itself)
-                        rel *= x
-                    if not quiet:
-                        rel += W[t0:t1, g]
-                # 3. the learner: attachment (pull) and surprise
-                cue = None
-                if after:
-                    cue = mul(chance16(rem16[:, g], p_rem), DTYPE(REMINDER_STRENGTH), out=CUE[:n, :k])
-                if fast:
-                    learn.days(None if quiet else x, rel, SU[t0:t1, g], A[t0:t1, g], cue=cue,
-                               cue_decay=rem_decay)
-                else:
-                    Rg = R[g]
-                    for t in range(t0, t1):
-                        if after and has_offset:
-                            learn.offset = Rg
-                            Rg *= rem_decay
-                            Rg += cue[t - t0]
-                        learn.step(x[t - t0], rel[t - t0], surprise=SU[t, g], pull=A[t, g])
-                # 4. mood: felt states plus slow AR(1) noise
-                m = M[t0:t1, g]
-                mul(xi16[:, g], xk, out=m)
-                m += xk / 2
-                nt, nug = tm[0], nu[g]
-                mul(nug, rho, out=nt)
-                m[0] += nt
-                for j in range(1, n):
-                    mul(m[j - 1], rho, out=nt)
-                    m[j] += nt
-                nug[...] = m[n - 1]
-                sub(d[:, 0], d[:, 1], out=tm)
-                tm *= scale
-                m += tm
-                # 5. withdrawal (after leaving): negative mood + craving on days
-                #    without warmth
-                if after:
-                    wd = WD[t0:t1, g]
-                    np.minimum(m, zero, out=wd)
-                    if quiet:              # (no warmth: craving on every day)
-                        a = A[t0:t1, g]
-                    else:
-                        a = sub(DTYPE(1), x, out=tm)
-                        a *= A[t0:t1, g]
-                    if crave != 1:
-                        a = mul(a, crave, out=tm)
-                    sub(a, wd, out=wd)
-
-        arrays = {"warmth": W.T, "cruelty": S[1].T, "attachment": A.T, "mood": M.T,
-                  "withdrawal": WD.T, "surprise": SU.T}
-        result = ScenarioResult(arrays, days_together=T1, days_after=T2,
-                                phase=phase, scenario=self, params=v)
-        result._at_leaving = at_leaving
+        out = {name: np.empty((T1 + T2, P), DTYPE) for name in ("attachment", "mood",
+                                                                  "surprise")}
+        out["withdrawal"] = np.zeros((T1 + T2, P), DTYPE)     # (zero while together)
+        blocks = Blocks(v, T1, T1 + T2, sens_feel, sens_learn)
+        if start is not None:   # the days together, and everyone's state on leaving
+            phase = _days_together_from(start, S, W, out)
+            blocks.continue_from(start._at_leaving, noise_rng)
+        k = _Constants(v, blocks.learns[0])
+        for b in blocks(noise_rng, rem_rng):
+            x = _warmth_came(b, W)
+            d = _feel(b, k, S)                                             # 2. feel
+            rel = _felt_reward(b, k, d, x, W)
+            _learn(b, k, x, rel, out["surprise"], out["attachment"])       # 3. learn
+            _mood(b, k, d, out["mood"])                                    # 4. mood
+            if b.after:
+                _withdrawal(b, k, x, out)                                  # 5. withdrawal
+        arrays = {"warmth": W.T, "cruelty": S[1].T, **{n: a.T for n, a in out.items()}}
+        result = ScenarioResult({n: arrays[n] for n in OUTPUTS}, days_together=T1,
+                                days_after=T2, phase=phase, scenario=self, params=v)
+        result._at_leaving = blocks.at_leaving
         return result
 
     def _check_start(self, v, start):
@@ -435,20 +304,150 @@ class Scenario(Model):
         return contact_cost(self, after_days=after_days, threshold=threshold)
 
 
-def _snapshot(stepper) -> dict:
-    """A copy of a stepper's state (its attributes; arrays copied)."""
-    return {k: (x.copy() if isinstance(x, np.ndarray) else x) for k, x in vars(stepper).items()}
+class _Constants:
+    """The numbers one run's steps use, from its parameters and the fixed assumptions."""
+
+    def __init__(self, v, stepper):
+        self.support = DTYPE(SUPPORT_WARMTH * v["support"])
+        self.crave = DTYPE(1 - SUPPORT_CRAVING_CUT * v["support"])
+        # mood noise: AR(1) with innovations uniform on (-1/2, 1/2) x scale, in 2**16 steps
+        self.rho = rho = DTYPE(math.exp(-1 / MOOD_NOISE_DAYS))
+        noise_scale = v["mood_noise"] * math.sqrt(1 - rho * rho) * 2 * math.sqrt(3)
+        self.noise_step = DTYPE(noise_scale / U16_LEVELS)
+        # reminders: on each day after leaving, one comes with chance 1 - exp(-rate)
+        # (a Poisson number of them, two on one day counting as one)
+        self.p_reminder = -math.expm1(-v["reminders"] / 7)
+        self.reminder_decay = DTYPE(math.exp(-1 / REMINDER_DAYS))
+        # what the learner's stepper does (bondlab.learners.Stepper)
+        self.gated = stepper.gates_reward
+        self.by_days = isinstance(stepper, DayStepper)
+        self.reminded = stepper.takes_reminders
 
 
-def _restore(stepper, saved: dict) -> None:
-    """Put a :func:`_snapshot` back into a stepper built the same way. Arrays are written
-    in place, so arrays that are views of one another (a stepper's stacked sums) stay so."""
-    for k, x in saved.items():
-        mine = getattr(stepper, k, None)
-        if isinstance(x, np.ndarray) and isinstance(mine, np.ndarray) and mine.shape == x.shape:
-            np.copyto(mine, x)
-        else:
-            setattr(stepper, k, x.copy() if isinstance(x, np.ndarray) else x)
+def _events(v, rng):
+    """Step 1, every day at once: the partner's events while together, then contacts.
+
+    Returns the stimulus ``S`` (2, days, people): warmth (plus, after leaving, the
+    support) and cruelty; the warmth received ``W`` (days, people; ``S[0]`` itself when
+    there is no support); and the cycle's phases (or None).  Time-major, so the partner
+    draws straight into it (no copies).
+    """
+    P, T1 = v["people"], v["days_together"]
+    S = np.zeros((2, T1 + v["days_after"], P), DTYPE)
+    phase = v["partner"]._events_into(T1, P, rng, S[0, :T1], S[1, :T1])
+    if v["contacts"]:
+        cw = CONTACT_WARMTH[v["contact_kind"]] * (v["grey_rock_factor"] if v["grey_rock"]
+                                                  else 1.0)
+        for d in v["contacts"]:
+            S[0, T1 + d - 1] = cw
+    sup = DTYPE(SUPPORT_WARMTH * v["support"])
+    if sup:                               # (warmth received excludes the support)
+        W = S[0].copy()
+        S[0, T1:] += sup
+    else:
+        W = S[0]
+    return S, W, phase
+
+
+def _days_together_from(start, S, W, out):
+    """Copy the days together of an earlier run (events and outputs); returns its phases.
+
+    (The events were drawn again in step 1 to keep the random streams in step, but with
+    seed=None those draws differ from the start's own.)
+    """
+    T1 = start.days_together
+    for name in ("attachment", "mood", "surprise"):
+        out[name][:T1] = start[name][:, :T1].T
+    S[0, :T1] = start["warmth"][:, :T1].T
+    S[1, :T1] = start["cruelty"][:, :T1].T
+    if W is not S[0]:
+        W[:T1] = S[0, :T1]
+    return start.phase
+
+
+def _warmth_came(b, W):
+    r""":math:`x_t = [W_t \ge` :data:`HIT_LEVEL` :math:`]`: warmth came (1) or not (0)."""
+    if b.quiet:
+        return b.zero
+    np.greater_equal(W[b.days, b.g], DTYPE(HIT_LEVEL), out=b.x)
+    return b.x
+
+
+def _feel(b, k, S):
+    """Step 2: the opponent process of each channel; returns (a - b) / scale per channel."""
+    b.feel.run(None if b.quiet and not k.support else S[:, b.days, b.g], b.d)
+    return b.d
+
+
+def _felt_reward(b, k, d, x, W):
+    r"""Step 2, the felt reward of warmth: :math:`r_t = W_t + x_t\max(0, b^-_t - a^-_t)`,
+    warmth plus relief (the cruelty channel's positive after-reaction)."""
+    rel = b.rel
+    if b.quiet and k.gated and k.by_days:   # (no warmth at all: days() does not read it)
+        return rel
+    np.minimum(d[:, 1], b.zero, out=rel)
+    rel *= -b.feel.scale
+    if not k.gated:                         # (a gating learner multiplies by x itself)
+        rel *= x
+    if not b.quiet:
+        rel += W[b.days, b.g]
+    return rel
+
+
+def _learn(b, k, x, rel, SU, A):
+    """Step 3: the learner sees whether warmth came and how good it felt; it writes the
+    surprise and the attachment (its pull).  After leaving, reminders (each lowering the
+    evidence for "it has changed" by :data:`REMINDER_STRENGTH`, fading over
+    :data:`REMINDER_DAYS`) act on a learner that takes them."""
+    cue = None
+    if b.after:
+        cue = np.multiply(chance16(b.reminders, k.p_reminder), DTYPE(REMINDER_STRENGTH),
+                          out=b.cue)
+    if k.by_days:
+        b.learn.days(None if b.quiet else x, rel, SU[b.days, b.g], A[b.days, b.g], cue=cue,
+                     cue_decay=k.reminder_decay)
+        return
+    R = b.R                                 # the reminders' trace, day by day
+    for t in range(b.t0, b.t1):
+        if b.after and k.reminded:
+            b.learn.offset = R
+            R *= k.reminder_decay
+            R += cue[t - b.t0]
+        b.learn.step(x[t - b.t0], rel[t - b.t0], surprise=SU[t, b.g], pull=A[t, b.g])
+
+
+def _mood(b, k, d, M):
+    r"""Step 4: mood = felt warmth minus felt cruelty, plus slow AR(1) noise
+    :math:`n_t = \rho\,n_{t-1} + \xi_t`."""
+    m = M[b.days, b.g]
+    np.multiply(b.noise, k.noise_step, out=m)         # the innovations xi_t
+    m += k.noise_step / 2
+    nt, nu = b.tmp[0], b.nu
+    np.multiply(nu, k.rho, out=nt)
+    m[0] += nt
+    for j in range(1, len(m)):
+        np.multiply(m[j - 1], k.rho, out=nt)
+        m[j] += nt
+    nu[...] = m[-1]
+    np.subtract(d[:, 0], d[:, 1], out=b.tmp)
+    b.tmp *= b.feel.scale
+    m += b.tmp
+
+
+def _withdrawal(b, k, x, out):
+    r"""Step 5 (after leaving): negative mood, plus craving on days without warmth,
+    :math:`\max(0, -\text{mood}_t) + (1 - x_t)\,\text{attachment}_t\,(1 - \tfrac12
+    \text{support})`."""
+    wd = out["withdrawal"][b.days, b.g]
+    np.minimum(out["mood"][b.days, b.g], b.zero, out=wd)
+    if b.quiet:                             # (no warmth: craving on every day)
+        a = out["attachment"][b.days, b.g]
+    else:
+        a = np.subtract(DTYPE(1), x, out=b.tmp)
+        a *= out["attachment"][b.days, b.g]
+    if k.crave != 1:
+        a = np.multiply(a, k.crave, out=b.tmp)
+    np.subtract(a, wd, out=wd)
 
 
 def _first_true(mask, censored):
@@ -469,7 +468,8 @@ class ScenarioResult:
     ----------
     warmth, cruelty, attachment, mood, withdrawal, surprise : numpy.ndarray
         Shape (people, days): axis 0 people, axis 1 days.  Day index
-        ``days_together`` is the first day after leaving.
+        ``days_together`` is the first day after leaving.  (Transposed views of the
+        run's day-major arrays, so not C-contiguous: each day's people are.)
     phase : numpy.ndarray of int8 or None
         Cycle phase per person and day together (CyclePartner only; see
         :data:`bondlab.partners.PHASE_NAMES`), shape (people, days_together).

@@ -22,7 +22,7 @@ def test_the_scenarios_fixed_numbers_are_all_listed():
     listed = {a.name for a in bondlab.ASSUMPTIONS}
     constants = {f"scenario.{k}" for k, v in vars(sc).items()
                  if re.search(rf"^{k} = ", source, re.M) and isinstance(v, (int, float, dict))
-                 and k not in ("CHUNK_VALUES", "CHUNK_MIN_DAYS", "GROUP_PEOPLE", "OUTPUT_HELP")}
+                 and k != "OUTPUT_HELP"}
     assert {"scenario.HIT_LEVEL", "scenario.REMINDER_DAYS"} <= constants <= listed, \
         constants - listed
 

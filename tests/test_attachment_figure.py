@@ -71,7 +71,7 @@ def test_error_boundary(fig, monkeypatch):
 def test_paradox_sentence_cases(pa, pb, expect):
     text = paradox_sentence("the a", {"total_warmth": 100, "persistence_days": pa},
                             "the b", {"total_warmth": 40, "persistence_days": pb})
-    assert expect in text and text.startswith("The b gave 60 % less warmth")
+    assert expect in text and text.startswith("In the simulation, the b gave 60 % less warmth")
 
 
 def test_draw_side_on_plain_figure():

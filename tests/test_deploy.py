@@ -1,7 +1,9 @@
 """Running past one machine: Binder, The Littlest JupyterHub and Zero to JupyterHub configs."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -36,22 +38,64 @@ def test_binder_start_points_voila_at_the_kit(tmp_path):
     assert f"JUPYTER_CONFIG_PATH={ROOT}/etc/jupyter" in out
 
 
-def test_tljh_config_opens_the_start_page():
-    config = PyFileConfigLoader("tljh_bondlab.py", path=str(ROOT / "hub")).load_config()
+def _hub_config(name: str):
+    return PyFileConfigLoader(name, path=str(ROOT / "hub")).load_config()
+
+
+HUB_CONFIGS = ("bondlab_hub.py", "tljh_bondlab.py", "public_bondlab.py")
+Z2JH = yaml.safe_load((ROOT / "hub" / "z2jh-values.yaml").read_text())
+
+
+@pytest.mark.parametrize("name", HUB_CONFIGS)
+def test_hub_configs_open_the_start_page_with_the_kit(name):
+    config = _hub_config(name)
     assert _notebook_of(config.Spawner.default_url).exists()
     env = config.Spawner.environment
     kit = Path(config.Spawner.notebook_dir)
+    assert kit == ROOT
     for var, folder in (("JUPYTER_PATH", "share/jupyter"), ("JUPYTER_CONFIG_PATH", "etc/jupyter")):
         assert env[var] == str(kit / folder) and (ROOT / folder).is_dir()
 
 
-def test_z2jh_values_open_the_start_page():
-    values = yaml.safe_load((ROOT / "hub" / "z2jh-values.yaml").read_text())
-    single = values["singleuser"]
-    assert _notebook_of(single["defaultUrl"]).exists()
-    assert single["extraEnv"]["JUPYTER_CONFIG_PATH"].endswith("/etc/jupyter")
-    assert single["extraEnv"]["JUPYTER_PATH"].endswith("/share/jupyter")
-    assert values["cull"]["enabled"] is True
+@pytest.mark.parametrize("name", HUB_CONFIGS + ("z2jh-values.yaml",))
+def test_every_hub_config_sends_quick_exit_to_a_common_neutral_site(name):
+    env = Z2JH["singleuser"]["extraEnv"] if name.endswith(".yaml") else _hub_config(name).Spawner.environment
+    exit_url = env["BONDLAB_EXIT_URL"]
+    assert exit_url == "https://www.bbc.co.uk/weather"
+
+
+def test_the_public_config_keeps_nothing_and_limits_servers():
+    config = _hub_config("public_bondlab.py")
+    assert config.JupyterHub.authenticator_class == "tmp"
+    assert config.JupyterHub.active_server_limit > 0 and config.Spawner.mem_limit
+    culler = config.JupyterHub.services[0]["command"]
+    assert "jupyterhub_idle_culler" in culler and "--cull-users=true" in culler
+    assert callable(config.Spawner.post_stop_hook)
+
+
+def test_z2jh_values_match_the_tested_configuration():
+    """Kubernetes gets what the hub tests serve: page, environment, exit, limits, culling."""
+    common, public = _hub_config("bondlab_hub.py"), _hub_config("public_bondlab.py")
+    single = Z2JH["singleuser"]
+    kit = single["notebookDir"]
+    assert single["defaultUrl"] == common.Spawner.default_url
+    env = common.Spawner.environment
+    for var in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH"):
+        assert single["extraEnv"][var] == env[var].replace(str(ROOT), kit)
+    assert single["extraEnv"]["BONDLAB_EXIT_URL"] == env["BONDLAB_EXIT_URL"]
+    assert single["memory"] == {"guarantee": common.Spawner.mem_guarantee,
+                                "limit": common.Spawner.mem_limit}
+    assert single["startTimeout"] == common.Spawner.start_timeout
+    assert single["storage"] == {"type": "none"}  # nothing kept after a visit
+    hub = Z2JH["hub"]["config"]["JupyterHub"]
+    assert hub["authenticator_class"] == public.JupyterHub.authenticator_class
+    for limit in ("active_server_limit", "concurrent_spawn_limit"):
+        assert hub[limit] == public.JupyterHub[limit]
+    assert Z2JH["hub"]["config"]["Authenticator"]["allow_all"] is public.Authenticator.allow_all
+    culler = public.JupyterHub.services[0]["command"]
+    cull = Z2JH["cull"]
+    assert cull["enabled"] is True and cull["users"] is ("--cull-users=true" in culler)
+    assert f"--timeout={cull['timeout']}" in culler and f"--cull-every={cull['every']}" in culler
 
 
 def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
@@ -77,6 +121,9 @@ def test_jupyter_server_serves_the_start_page_through_voila(tmp_path):
                 time.sleep(0.5)
         assert 'id="kit-exit"' in html and 'id="kit-help"' in html, (tmp_path / "server.log").read_text()[-2000:]
         assert "cdn.jsdelivr" not in html and "<title>Notes</title>" in html
+        # Voila's page would fetch MathJax from a CDN if the server named a MathJax URL.
+        config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+        assert config["fullMathjaxUrl"] is None and config["mathjaxConfig"] is None
         # A mistyped page address: the kit's calm page with the safety shell, not a bare error.
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/notebooks/no_such.ipynb", timeout=60)

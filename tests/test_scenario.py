@@ -89,7 +89,7 @@ def test_contacts_must_fall_within_days_after():
                                      "contacts": [3, 9]}])
 def test_scenario_same_numbers_whatever_the_chunks_of_days_and_groups_of_people(
         monkeypatch, kw):
-    import bondlab.scenario as sc
+    import bondlab._fast.scenario_chunks as sc
     s = Scenario(people=40, days_together=25, days_after=30, seed=2, **kw)
     whole = s.run()
     monkeypatch.setattr(sc, "CHUNK_VALUES", 40 * 7)     # chunks of 7 days
@@ -97,6 +97,8 @@ def test_scenario_same_numbers_whatever_the_chunks_of_days_and_groups_of_people(
     chunked = s.run()
     monkeypatch.setattr(sc, "GROUP_PEOPLE", 15)         # groups of 15, 15 and 10
     grouped = s.run()
+    blocks = sc.Blocks(s.validate(), 25, 55, np.ones(40), np.ones(40))   # (the patch acts)
+    assert blocks.edges == [0, 18, 25, 36, 54, 55] and [g.stop for g in blocks.groups] == [15, 30, 40]
     for n in bondlab.OUTPUTS:
         assert np.allclose(whole[n], chunked[n], rtol=1e-6, atol=1e-6), n
         assert np.allclose(whole[n], grouped[n], rtol=1e-6, atol=1e-6), n
@@ -124,10 +126,10 @@ def test_a_run_continued_from_the_day_of_leaving_gives_the_same_numbers(learner,
                                                                         monkeypatch):
     """Scenario.run(start=...) takes the days together from an earlier run: every output
     equals a run from day one, for every way of leaving (people in several groups too)."""
-    import bondlab.scenario
+    import bondlab._fast.scenario_chunks as sc
     from bondlab import presets
 
-    monkeypatch.setattr(bondlab.scenario, "GROUP_PEOPLE", 16)  # 37 people: three groups
+    monkeypatch.setattr(sc, "GROUP_PEOPLE", 16)  # 37 people: three groups
     base = bondlab.Scenario(partner=presets.load_partner(partner), people=37, seed=3,
                             learner=bondlab.learner_from_name(learner), days_together=120,
                             days_after=150)

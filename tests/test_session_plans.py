@@ -47,3 +47,26 @@ def test_plan_uses_the_modules_step_minutes(title):
             assert minutes == match[0].minutes, f"{part} · {step}: the step takes {match[0].minutes}"
         checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize("title", PLANS)
+def test_plan_grounds_the_room_after_module_4_before_module_5(title):
+    """Module 4's withdrawal list is the heaviest content: its grounding step comes next,
+    before any step of Module 5 (content review 4.C)."""
+    rows = [(part.split(" · ", 1)[0], step) for part, step, _ in plan_rows(title)]
+    for i, (number, step) in enumerate(rows):
+        if (number, step) == ("4", "What people describe after an ending"):
+            assert rows[i + 1] == ("4", "Looking after yourself"), rows[i + 1]
+    later = [n for n, _ in rows]
+    if "4" in later and "5" in later:
+        first5 = later.index("5")
+        assert ("4", "Looking after yourself") in rows[:first5]
+
+
+def test_guide_covers_danger_duties_harm_devices_follow_up_and_the_class_experiment():
+    """Content review 10.2-10.6 and 10.9: the guide has a section for each."""
+    headings = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
+    for needed in ("If someone discloses current danger", "Duties to report",
+                   "If someone in the room is causing harm", "Devices and Wi-Fi in the room",
+                   "Safe follow-up contact", "Fitting the class experiment into a session"):
+        assert needed in headings, needed

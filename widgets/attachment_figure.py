@@ -57,11 +57,10 @@ def paradox_sentence(name_a: str, summary_a: dict, name_b: str, summary_b: dict)
 
     >>> paradox_sentence("the consistent partner", {"total_warmth": 160, "persistence_days": 10},
     ...                  "the intermittent partner", {"total_warmth": 54, "persistence_days": 31})
-    'The intermittent partner gave 66 % less warmth, yet the pull lasted 3.1× longer after leaving (31 days against 10 days).'
+    'In the simulation, the intermittent partner gave 66 % less warmth, yet the pull lasted 3.1× longer after leaving (31 days against 10 days of simulated time).'
     """
     wa, wb = summary_a["total_warmth"], summary_b["total_warmth"]
     pa, pb = summary_a["persistence_days"], summary_b["persistence_days"]
-    subject = name_b[:1].upper() + name_b[1:]
     if wa > 0:
         change = (wb - wa) / wa * 100
         warmth = (f"gave {abs(change):.0f} % {'less' if change < 0 else 'more'} warmth"
@@ -88,7 +87,8 @@ def paradox_sentence(name_a: str, summary_a: dict, name_b: str, summary_b: dict)
     paradox = (wb < wa) and ("longer" in how or "outlasted the whole" in how
                              or "while the other's faded" in how)
     joint = ", yet " if paradox else "; "
-    return (f"{subject} {warmth}{joint}{how} ({fmt_days(pb)} against {fmt_days(pa)}).")
+    return (f"In the simulation, {name_b} {warmth}{joint}{how} ({fmt_days(pb)} against "
+            f"{fmt_days(pa)} of simulated time).")
 
 
 class AttachmentFigure(Panel):
@@ -228,7 +228,7 @@ class AttachmentFigure(Panel):
         parts = []
         for name, s in zip(self.names, self.summaries):
             parts.append(
-                f"{self._title(name)}: total warmth {s['total_warmth']:.0f} over "
+                f"{self._title(name)}, simulated: total warmth {s['total_warmth']:.0f} over "
                 f"{self.days_together.value} days together; pull at leaving "
                 f"{s['attachment_at_leaving']:.2f}; pull stayed high for "
                 f"{fmt_days(s['persistence_days'])} after leaving; worst withdrawal "

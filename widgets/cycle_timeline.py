@@ -98,8 +98,8 @@ class CycleTimeline(Panel):
         top = int(np.nanargmax(sur_by))
         cycles = len([1 for code, _, _ in phase_runs(phase[0]) if code == 1])
         parts = ", ".join(f"{PHASE_NAMES[k]} {mood_by[k]:+.2f}" for k in range(4))
-        return (f"One example person over {T} days: {cycles} incidents. Average felt mood "
-                f"by phase, over {self.people} simulated people: {parts}. The biggest "
-                f"positive surprise comes in the {PHASE_NAMES[top]} phase (average "
-                f"{sur_by[top]:+.2f}): warmth arriving after hurt is unexpected, and the "
-                f"unexpected is what the learning system marks most strongly.")
+        return (f"One simulated person over {T} days: {cycles} incidents. Average felt mood "
+                f"by phase, over {self.people} simulated people: {parts}. In the model, the "
+                f"biggest positive surprise comes in the {PHASE_NAMES[top]} phase (average "
+                f"{sur_by[top]:+.2f}): warmth arriving after hurt is unexpected, and in the "
+                f"model the unexpected is what the learning system marks most strongly.")

@@ -9,7 +9,8 @@ random event) and differ only in what happens after leaving:
 - **support from others**: no contact, plus friends, family, a group (``support``).
 
 Each panel shows withdrawal after leaving (median, middle half shaded) and one example
-person's day-to-day line: healing has ups and downs, and the picture shows them.
+person's day-to-day line, whose ups and downs are put in by hand (mood noise and random
+reminders): the summary says so.
 :func:`bondlab.contact_cost` gives "what one contact after N days costs".
 
 Example
@@ -43,11 +44,11 @@ def cost_sentence(cost: dict) -> str:
     """'One message on day 30 after leaving ...' from :func:`bondlab.contact_cost`."""
     kind = "message" if cost["contact_kind"] == "message" else "meeting"
     extra = cost["extra_days_of_pull"]
-    return (f"What one contact costs: a single {kind} on day {cost['after_days']} of no "
-            f"contact lifts the pull from {cost['pull_before']:.2f} to "
-            f"{cost['pull_after_contact']:.2f} and adds {fmt_days(max(extra, 0))} of strong "
-            f"pull (medians). That is not a failure: it is how learning works, and the "
-            f"fading starts again.")
+    return (f"What one contact does, in the simulation: a single {kind} on day "
+            f"{cost['after_days']} of no contact lifts the pull from {cost['pull_before']:.2f} "
+            f"to {cost['pull_after_contact']:.2f} and adds {fmt_days(max(extra, 0))} of "
+            f"strong pull (medians of simulated people). In the model, that is how learning "
+            f"works: the fading starts again. A contact is not a failure.")
 
 
 def contact_every(days_after: int) -> Param:
@@ -178,14 +179,22 @@ class LeavingSimulator(Panel):
         parts = []
         for name in STRATEGIES:
             s = self.summaries[name]
-            parts.append(f"{name.capitalize()}: worst withdrawal {s['peak_withdrawal']:.2f}, "
+            how = ("simulated, its effect assumed" if name in ("grey rock", "support from others")
+                   else "simulated")
+            parts.append(f"{name.capitalize()} ({how}): worst withdrawal "
+                         f"{s['peak_withdrawal']:.2f}, "
                          f"strong pull for {fmt_days(s['days_pull_above'])}, withdrawal "
                          f"settled after {fmt_days(s['days_to_recover'])}.")
         ex = self.results["no contact"].withdrawal[0, self.days_together:]
         ups = int(np.sum(np.diff(np.sign(np.diff(ex))) < 0))
-        return (f"Medians over {self.people} simulated people per panel, "
+        return ("In the model, what grey rock and support from others do is assumed, not "
+                f"measured: grey rock multiplies a contact's warmth by "
+                f"{self.scenarios['grey rock'].grey_rock_factor:g}, "
+                "and support adds a small daily comfort and eases craving. "
+                f"Medians over {self.people} simulated people per panel, "
                 f"{self.days_after} days after leaving; grey rock and occasional contact "
-                f"have contact every {self.every.value} days, support from others is at "
-                f"{self.support.value:.2f} (0 to 1). " + " ".join(parts)
-                + f" The example person's line has {ups} ups and downs under no contact: "
-                  "a hard day after good ones is part of healing, not a step back.")
+                f"have contact every {self.every.value} days, and support from others is at "
+                f"{self.support.value:.2f} (0 to 1), its effect assumed. " + " ".join(parts)
+                + f" The example person's line has {ups} ups and downs under no contact; in "
+                  "the model they are assumed, not found: the \u201cUps and downs\u201d "
+                  "setting and random reminders put them there.")

@@ -223,6 +223,8 @@ class LeverGame(Panel):
                  "When messages come unpredictably, a run of empty checks looks like the "
                  "usual gaps, so it takes longer to notice that something has changed.")
         return (f"Your hidden schedule: {how}, for the first {self.rewards} messages; after "
-                f"that, no more came. {other} This is the partial-reinforcement extinction "
-                f"effect. Whatever you did is a normal response to the schedule, not a "
-                f"personal failing.")
+                f"that, no more came. {other} Across many people, that difference between "
+                f"the two schedules is the partial-reinforcement extinction effect, found in "
+                f"learning research and shown by the model beside your record. One person's "
+                f"round can go either way, for many reasons. Whatever you did is a normal "
+                f"response to the schedule, not a personal failing.")

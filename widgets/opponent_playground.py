@@ -181,15 +181,16 @@ class OpponentPlayground(Panel):
         felt = self.history.felt[0]
         sign = 1.0 if v["intensity"] >= 0 else -1.0
         if v["intensity"] == 0:
-            return "With intensity 0 there is nothing to react to: every line stays at zero."
+            return ("With intensity 0 the model has nothing to react to: every line stays "
+                    "at zero.")
         starts = [FIXED["lead"] + i * v["spacing"] for i in range(v["count"])]
         peaks = exposure_peaks(felt, sign, starts, v["spacing"])
         end = starts[-1] + FIXED["duration"]
         after = felt[end:] * sign
         dip = float(after.min()) if after.size else 0.0
         kind = "pleasant" if sign > 0 else "unpleasant"
-        text = (f"{v['count']} {kind} exposures, one every {v['spacing']} steps. "
-                f"The first felt {peaks[0]:.2f} at its strongest")
+        text = (f"Simulated: {v['count']} {kind} exposures, one every {v['spacing']} steps. "
+                f"In the model, the first felt {peaks[0]:.2f} at its strongest")
         if v["count"] > 1:
             change = (peaks[-1] - peaks[0]) / peaks[0] * 100 if peaks[0] else 0.0
             text += (f", the last {peaks[-1]:.2f} ({abs(change):.0f} % "
@@ -202,9 +203,10 @@ class OpponentPlayground(Panel):
             later = back[back > lowest]
             how_long = (f"it takes {int(later[0])} steps to fade back near zero"
                         if later.size else "it has not faded by the end")
-            text += (f"After the last one the feeling swings to the opposite side "
+            text += (f"In the model, after the last one the feeling swings to the opposite side "
                      f"({dip * sign:+.2f}: {'withdrawal' if sign > 0 else 'relief'}); "
                      f"{how_long}.")
         else:
-            text += "After the last one there is hardly any swing to the opposite side."
+            text += ("In the model, after the last one there is hardly any swing to the "
+                     "opposite side.")
         return text

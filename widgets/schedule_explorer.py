@@ -181,9 +181,11 @@ class ScheduleExplorer(Panel):
         if self.switch_at is not None:
             after = rec.responses[:, self.switch_at:]
             before = rec.responses[:, max(0, self.switch_at - 50):self.switch_at]
-            text += (f"After rewards stopped at tick {self.switch_at} they still responded "
+            text += (f"After rewards stopped at tick {self.switch_at} the simulated people "
+                     f"still responded "
                      f"{np.median(after.sum(axis=1)):.0f} more times (median; "
                      f"{before.mean() * 100:.0f} % of ticks just before, "
                      f"{after[:, -50:].mean() * 100:.0f} % at the end). ")
-        text += f"The learner's expectation of a reward ends at {exp_end:.2f} (0 to 1)."
+        text += (f"The simulated learner's expectation of a reward ends at {exp_end:.2f} "
+                 f"(0 to 1).")
         return text

@@ -181,7 +181,7 @@ def _fig_cumulative(figures):
     c, v = (float(np.median(presses[t])) for t in ("continuous", "variable"))
     summary = (f"Left: the running total of responses for one simulated person under three "
                f"schedules (steep = fast responding, flat = a pause); small ticks mark "
-               f"rewards. Over {ticks} ticks the median totals "
+               f"rewards. Over {ticks} simulated ticks the median totals "
                f"were " + ", ".join(f"{n} {k}" for k, n in finals.items()) + ". Right: "
                f"after learning, the rewards stop. Simulated people rewarded every time "
                f"pressed about {c:.0f} more times; those rewarded unpredictably pressed "
@@ -201,9 +201,10 @@ def _fig_attachment(figures):
         [presets.preset_info("scenarios", n)["label"].split(",")[0] for n in names],
         [{k: res[n].band(k) for k in ("attachment", "withdrawal")} for n in names])
     sa, sb = res["consistent"].summary(), res["intermittent"].summary()
-    summary = (f"Medians of {_PEOPLE} simulated people per side. The consistent partner gave "
-               f"{sa['total_warmth']:.0f} days of warmth, the intermittent partner "
-               f"{sb['total_warmth']:.0f}. Yet after leaving, the pull lasted about "
+    summary = (f"Medians of {_PEOPLE} simulated people per side. In the simulation, the "
+               f"consistent partner gave {sa['total_warmth']:.0f} days of warmth, the "
+               f"intermittent partner {sb['total_warmth']:.0f}. Yet in the simulation, after "
+               f"leaving, the pull lasted about "
                f"{_days(sa['persistence_days'])} for the consistent partner and about "
                f"{_days(sb['persistence_days'])} for the intermittent one: less warmth, "
                f"a longer pull.")
@@ -232,13 +233,14 @@ def _fig_cycle(figures):
           for k in range(4)]
     top = int(np.argmax([s for _, s in by]))
     incidents = int(np.sum((phase[1:] == 1) & (phase[:-1] != 1)) + (phase[0] == 1))
-    summary = (f"{days} days with a partner who cycles through tension building, an "
-               f"incident, reconciliation and calm ({incidents} incidents for this person). "
+    summary = (f"{days} simulated days with a partner who cycles through tension building, "
+               f"an incident, reconciliation and calm ({incidents} incidents for this "
+               f"simulated person). "
                f"Average felt mood by phase over 100 simulated people: "
                + ", ".join(f"{PHASE_NAMES[k]} {by[k][0]:+.2f}" for k in range(4))
-               + f". The largest positive surprise comes in the {PHASE_NAMES[top]} phase: "
-                 "warmth after hurt is unexpected, and the unexpected is learned most "
-                 "strongly.")
+               + f". In the model, the largest positive surprise comes in the "
+                 f"{PHASE_NAMES[top]} phase: warmth after hurt is unexpected, and in the model "
+                 "the unexpected is learned most strongly.")
     return fig, "Felt mood and surprise through the four phases of the cycle", summary
 
 
@@ -256,11 +258,12 @@ def _fig_opponent(figures):
     peaks = [float(h.felt[0, s:s + 12].max()) for s in runs]
     last_end = int(np.flatnonzero(on)[-1])
     dip = float(h.felt[0, last_end:].min())
-    summary = (f"{len(runs)} exposures. The felt high of the first was {peaks[0]:.2f} and of "
-               f"the last {peaks[-1]:.2f}: the slow opposite reaction grows with use "
-               f"(tolerance). After the last exposure, felt mood dips to {dip:.2f} below "
-               f"neutral and then slowly returns towards zero: withdrawal is real, and "
-               f"it fades.")
+    summary = (f"{len(runs)} simulated exposures. In the model, the felt high of the first "
+               f"was {peaks[0]:.2f} and of the last {peaks[-1]:.2f}: the slow opposite "
+               f"reaction grows with use (tolerance). In the model, after the last exposure, "
+               f"felt mood dips to {dip:.2f}, below neutral, and then slowly returns towards "
+               f"zero: what the model calls withdrawal, and it fades. Nobody has measured "
+               f"whether withdrawal after a relationship follows the model.")
     return fig, "Felt mood over repeated exposures, then withdrawal", summary
 
 
@@ -292,13 +295,17 @@ def _fig_leaving(figures):
     grey_text = ("stays close to no contact" if grey < 0.1
                  else "sets it back less than ordinary contact")
     summary = (f"Median withdrawal of {_PEOPLE} simulated people after leaving an "
-               f"intermittent partner. Occasional contact (on {when}) sets withdrawal back "
-               f"each time; grey rock (contact kept dull) {grey_text}; support from "
-               f"others lowers the worst point ("
-               + ", ".join(f"{k}: worst {v[0]:.2f}" for k, v in peaks.items())
-               + f"). The grey line, one example person, has {ups} ups and downs: healing "
-                 "comes in waves. A model, not a prediction for any one person; plan "
-                 "leaving with an advocate.")
+               f"intermittent partner. In the simulation, occasional contact (on {when}) sets "
+               f"withdrawal back each time. Grey rock (contact kept dull) {grey_text} and "
+               f"support from others lowers the worst point only because the model assumes "
+               f"they do: grey rock multiplies a contact's warmth by "
+               f"{presets.load_scenario('intermittent_grey_rock').grey_rock_factor:g}, "
+               f"and support eases craving (simulated worst withdrawal: "
+               + ", ".join(f"{k} {v[0]:.2f}" for k, v in peaks.items())
+               + f"). The example person, simulated, has {ups} ups and downs; the model puts "
+                 "them in by hand (random reminders and a noise setting), so they are "
+                 "assumed, not a finding about healing. A model, not a prediction for any one "
+                 "person; plan leaving with an advocate.")
     return fig, "Withdrawal after leaving with no contact, grey rock, contact or support", summary
 
 

@@ -1,0 +1,100 @@
+"""A lab notebook in real JupyterLab: open it in Chromium, Run All, and see its figure, no error.
+
+JupyterLab is started as `make lab` starts it (no Voila settings, no news feed), on a free
+loopback port with a token, on a copy of labs/: Run All would otherwise leave its outputs in
+the repository's notebook when JupyterLab autosaves. One notebook keeps the test short.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kit_browser import ROOT, free_port
+
+pytestmark = pytest.mark.browser
+NOTEBOOK = "labs/instructor/1_schedules.ipynb"
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    root = tmp / "repo"
+    shutil.copytree(ROOT / "labs", root / "labs", ignore=shutil.ignore_patterns("__pycache__"))
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_PATH="", JUPYTER_CONFIG_DIR=str(tmp / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
+    log = open(tmp / "lab.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+         f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited: {(tmp / 'lab.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("jupyter lab did not answer within 120 s") from None
+                time.sleep(0.3)
+        yield url, token, tmp
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        try:  # the kernels this server started
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def test_run_all_shows_the_figure_and_no_error(chromium, jupyterlab):
+    url, token, tmp = jupyterlab
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+        code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
+        # Done when every code cell has its execution number and the kernel is idle again
+        # (about a minute on a loaded 2-core machine; more when the load is extreme).
+        page.wait_for_function(
+            """n => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                    .filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n""",
+            arg=code_cells, timeout=300_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+        figure = page.locator(".jp-OutputArea-output img")
+        figure.first.scroll_into_view_if_needed()
+        assert figure.count() >= 1 and figure.first.bounding_box()["height"] > 100
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.all_inner_texts()
+        text = page.locator(".jp-Notebook").inner_text()
+        assert text.count("Well done:") == 3 and "Not yet" not in text
+    finally:
+        page.screenshot(path=str(tmp / "lab.png"))  # what the page showed, pass or fail
+        context.close()
