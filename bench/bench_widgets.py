@@ -16,6 +16,7 @@ value not shown before, so no cache of earlier runs or frames can answer it). Bo
 honest; ``--pattern both`` runs one after the other on the same page.
 
     .venv/bin/python bench/bench_widgets.py [--presses 20] [--pattern alternate|fresh|both] [--split]
+        [--only "attachment figure"] [--slider 2]   (the third slider: Partner B's warmth)
 """
 from __future__ import annotations
 
@@ -147,10 +148,11 @@ def percentile(values, q):
 TIMEOUT_MS = 20_000
 
 
-def measure(page, selector, presses, pattern="alternate", verbose=False, split=None):
+def measure(page, selector, presses, pattern="alternate", verbose=False, split=None,
+            slider=0):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.focus(f"{selector} .noUi-handle")
+    page.locator(f"{selector} .noUi-handle").nth(slider).focus()
     out = []
     for i in range(presses + 1):
         page.evaluate(ARM_JS, selector)
@@ -191,6 +193,8 @@ def main(argv=None):
     parser.add_argument("-v", "--verbose", action="store_true", help="print every press")
     parser.add_argument("--only", action="append", choices=list(COMPONENTS),
                         help="measure only this component (repeatable)")
+    parser.add_argument("--slider", type=int, default=0,
+                        help="which slider of each component to press (0: its first)")
     parser.add_argument("--split", action="store_true",
                         help="also split each latency: key -> sent, sent -> image back "
                              "(kernel and server), image -> new pixels (browser)")
@@ -217,7 +221,8 @@ def main(argv=None):
                         continue
                     page.locator(sel).scroll_into_view_if_needed()
                     split = [] if args.split else None
-                    times = measure(page, sel, args.presses, pattern, args.verbose, split)
+                    times = measure(page, sel, args.presses, pattern, args.verbose, split,
+                                    args.slider)
                     rows.append((name, pattern, statistics.median(times),
                                  percentile(times, 0.95), len(times)))
                     if split:

@@ -20,7 +20,8 @@ import ipywidgets as w
 
 from widgets.common import calm_message, guard, mode_notes, number_control, page_mode, status_line
 
-__all__ = ["SAFETY_LINE", "Panel", "heading", "safety_note", "lecture_notes", "parameter_table"]
+__all__ = ["SAFETY_LINE", "Panel", "heading", "safety_note", "lecture_notes", "parameter_table",
+           "assumptions_table"]
 
 #: Wherever a component mentions leaving or no contact (DESIGN.md, safety rules).
 SAFETY_LINE = ("Leaving can be the most dangerous time. If you are thinking about leaving or "
@@ -36,15 +37,18 @@ def safety_note() -> w.HTML:
 
 
 def lecture_notes(*models, mode: str | None = None):
-    """Equations and citations of engine classes, for the lecture view (else ``None``)."""
+    """Equations, parameters, fixed assumptions and citations of engine classes, for the
+    lecture view (else ``None``)."""
     mode = mode or page_mode()
     if mode != "lecture":
         return None
     parts = []
     for m in models:
         eqs = "\n".join(f"$${e}$$" for e in getattr(m, "equations", ()))
+        fixed = assumptions_table(m)
+        fixed = f"*Fixed in the model (assumptions, not parameters):*\n\n{fixed}\n\n" if fixed else ""
         parts.append(f"**{getattr(m, 'label', '') or m.__name__}** ({m.__name__})\n\n{eqs}\n\n"
-                     f"{parameter_table(m)}\n\n*Source:* {getattr(m, 'citation', '')}")
+                     f"{parameter_table(m)}\n\n{fixed}*Source:* {getattr(m, 'citation', '')}")
     return mode_notes("\n\n".join(parts), mode, title="The model behind this figure")
 
 
@@ -54,10 +58,29 @@ def parameter_table(model) -> str:
     for name, param in getattr(model, "parameters", {}).items():
         if param.low is not None or param.high is not None:
             allowed = f"{param.low if param.low is not None else '−∞'} to {param.high if param.high is not None else '∞'}"
+            if param.slider is not None:
+                allowed += f" (slider {param.slider[0]} to {param.slider[1]})"
         else:
             allowed = ", ".join(map(str, param.choices or ())) or "—"
         meaning = (param.help or param.label or "").replace("|", "/")
         rows.append(f"| `{name}` | {meaning} | {allowed} {param.unit or ''} | {param.default!r} |")
+    return "\n".join(rows) if len(rows) > 2 else ""
+
+
+def assumptions_table(model) -> str:
+    """The fixed numbers of the model's module (:data:`bondlab.assumptions.ASSUMPTIONS`) as
+    Markdown: where it lives, its value, what it does, why this value."""
+    from bondlab.assumptions import ASSUMPTIONS
+
+    module = model.__module__.rsplit(".", 1)[-1]
+    rows = ["| fixed number | value | what it does | why this value |", "|---|---|---|---|"]
+    for a in ASSUMPTIONS:
+        if a.name.split(".", 1)[0] == module:
+            value = (", ".join(f"{k} {v:g}" for k, v in a.value.items())
+                     if isinstance(a.value, dict) else
+                     f"{a.value:g}" if isinstance(a.value, float) else str(a.value))
+            rows.append(f"| `{a.name}` | {value} | {a.meaning.replace('|', '/')} | "
+                        f"{a.why.replace('|', '/')} |")
     return "\n".join(rows) if len(rows) > 2 else ""
 
 

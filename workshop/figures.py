@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from bondlab import PHASE_NAMES
-from bondlab.stats import band
+from bondlab import stats
 from workshop.style import (COLORS, LINESTYLES, OKABE_ITO, PHASE_COLORS, PHASE_HATCHES, RC,
                             plot_style)
 
@@ -371,7 +371,7 @@ def draw_prediction(ax, predictions, yours=None, your_key=None):
     art = {}
     labels = {"continuous": "Every check\n(continuous)", "variable": "Unpredictable\n(variable)"}
     for i, key in enumerate(("continuous", "variable")):
-        med, q25, q75 = band(predictions[key])
+        med, q25, q75 = stats.band(predictions[key])
         art[key] = ax.bar(i, med, color=COLORS[2 + i], hatch=("", "//")[i],
                           edgecolor=OKABE_ITO["black"], width=0.6,
                           yerr=[[med - q25], [q75 - med]], capsize=8,
