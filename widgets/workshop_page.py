@@ -17,6 +17,11 @@ module N (0 is the start), ``?m=guide`` / ``?m=sources`` / ``?m=room`` a reading
 neutral words only: no topic word ever reaches the address or the history. Anything
 unknown falls back to the start (an unknown mode to participant), a step is clamped.
 
+**Ready before anyone asks.** In a pooled kernel, once the start page is built, every
+module's first step is built and its figures drawn, one module per turn of the kernel's
+event loop, until the request arrives: then a room that moves to a module at the same
+moment waits only for the picture to be sent (``server/preheat.py`` keeps the pool).
+
 **Modules left behind are kept, not released.** A module is built on its first visit and
 kept: its figures, slider settings and the notes a person typed are still there when they
 come back (typed notes live only in the page). There are seven modules and three reading
@@ -32,6 +37,7 @@ address for a browser without scripts. Every value from the browser is checked h
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from urllib.parse import parse_qs
@@ -42,8 +48,7 @@ from widgets.common import (MODES, guard, logger, page_mode, query_arrived, quer
                             safe_build, status_line, when_query_known)
 from widgets.module_page import CSS, START, ModulePage
 
-__all__ = ["show_workshop", "build_ahead", "WorkshopPage", "READING", "parse_place",
-           "in_page_links"]
+__all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
 
 #: The reading pages: address key -> (menu label, notebook it replaces).
 READING = {
@@ -206,6 +211,7 @@ class WorkshopPage(w.VBox):
         self._explicit = (mode, part, step)
         if not when_query_known(self._apply_address):
             self.show(part or START, step or 1)  # until the address arrives
+            _build_ahead(self, asyncio.get_running_loop())
 
     # -- the address ----------------------------------------------------------------
     def _apply_address(self):
@@ -362,17 +368,12 @@ def _reading(key: str, mode: str, links) -> w.Widget:
     return w.VBox([w.HTML(f'<h1 tabindex="-1">{html.escape(READING[key][0])}</h1>'), page])
 
 
-_SHOWN: list = []  # the page this kernel shows (one per kernel)
-
-
 def show_workshop():
     """The whole workshop as one widget: the one call of ``notebooks/index.ipynb``.
 
     Never raises: a failure shows a calm line and logs the reason on the server.
     """
-    page = safe_build(WorkshopPage)
-    _SHOWN[:] = [page]
-    return page
+    return safe_build(WorkshopPage)
 
 
 def _canvases(widget):
@@ -384,29 +385,31 @@ def _canvases(widget):
         stack.extend(getattr(item, "children", ()))
 
 
-def build_ahead() -> None:
+def _build_ahead(page: WorkshopPage, loop) -> None:
     """In a ready kernel, before anyone asks for its page: build every module's first step
-    and draw its figures, so that a room moving to a module at the same moment only waits
-    for the picture to be sent. Stops as soon as the page is asked for (what is left is
-    built on its first visit). Elsewhere (JupyterLab, a kernel started for its request)
-    it does nothing.
-
-    The notebook's second cell: Voila sends the first cell's page at once if the request
-    comes while this runs, and finishes the page after the module being built.
+    and draw its figures, one module per turn of the kernel's event loop, so that a room
+    moving to a module at the same moment waits only for the picture to be sent. The page
+    itself is already built and can be sent meanwhile; a turn takes well under a second of
+    CPU. Stops as soon as the page's address has arrived (what is left is built on its
+    first visit, in the page's mode).
     """
-    page = _SHOWN[0] if _SHOWN else None
-    if not isinstance(page, WorkshopPage) or page._known:
-        return
     import time
 
-    t0, done = time.process_time(), 0
-    for mid in page.ids:
-        if page._known or query_arrived():
-            break
-        widget = page.part_widget(mid)
+    todo = [mid for mid in page.ids if mid not in page.built]
+    spent = [0.0]
+
+    def one():
+        if page._known or query_arrived() or not todo:
+            logger.info("built %d modules ahead in %.2f s of CPU", len(page.ids) - len(todo)
+                        - 1, spent[0])
+            return
+        t0 = time.process_time()
+        widget = page.part_widget(todo.pop(0))
         for canvas in _canvases(widget):
             live = getattr(canvas.handle_draw, "__self__", None)
             if hasattr(live, "render"):  # a LiveFigure: its frame drawn now, reused then
                 live.render()
-        done += 1
-    logger.info("built %d parts ahead in %.2f s of CPU", done, time.process_time() - t0)
+        spent[0] += time.process_time() - t0
+        loop.call_soon(one)
+
+    loop.call_soon(one)
