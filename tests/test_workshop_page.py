@@ -47,14 +47,35 @@ def test_next_runs_across_every_module_and_back_returns():
         assert not any(word in place for word in TOPIC)
 
 
-def test_modules_left_behind_are_kept():
+def _live_canvases():
+    from ipywidgets.widgets.widget import _instances
+    return [m for m in _instances.values() if type(m).__name__ == "Canvas"]
+
+
+def test_figures_of_modules_left_behind_are_released_and_notes_kept():
     page = WorkshopPage(mode="participant")
+    page.go_to("m=1&s=5")  # module 1's reflection: a typed note
+    box = page.view.children[0].stepper.content.children[0]
+    notes = [x for x in _walk(box) if type(x).__name__ == "Textarea"]
+    notes[0].value = "a quiet note"
+    before = len(_live_canvases())
+    for m in range(2, 7):
+        for s in range(1, 8):
+            page.go_to(f"m={m}&s={s}")
+    shown = len([c for c in _walk(page.view) if type(c).__name__ == "Canvas"])
+    # only the module on screen keeps figures (module 6 has none); the others were closed
+    assert len(_live_canvases()) - before == shown == 0
+    page.go_to("m=1&s=5")
+    assert page.view.children[0].stepper.content.children[0] is box  # the note is still there
+    assert notes[0].value == "a quiet note"
     page.go_to("m=2&s=1")
-    module_two = page.view.children[0]
-    page.go_to("m=3&s=1")
-    page.menu.value = IDS[2]
-    page.open_button.click()
-    assert page.view.children[0] is module_two and set(page.built) >= {IDS[0], IDS[2], IDS[3]}
+    assert len(_live_canvases()) - before == 1  # built again on return
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
 
 
 @pytest.mark.parametrize("query, place", [

@@ -126,6 +126,14 @@ class Stepper(w.VBox):
             self._built[i] = safe_build(builder)
         return self._built[i]
 
+    def release(self, which) -> int:
+        """Close and forget the built steps for which ``which(widget)`` is true, except the
+        visible one; they are built again on their next visit. Returns how many."""
+        gone = [i for i, widget in self._built.items() if i != self.index and which(widget)]
+        for i in gone:
+            _close_tree(self._built.pop(i))
+        return len(gone)
+
     # -- callbacks ----------------------------------------------------------------
     def _back(self, _button=None):
         self.index = self._clamp(self.index - 1)
@@ -147,3 +155,13 @@ class Stepper(w.VBox):
         if self.footer is not None:
             nav = [c for c in self.nav.children if c is not self.footer]
             self.nav.children = nav + [self.footer] if last else nav
+
+
+def _close_tree(widget) -> None:
+    """Close a widget and everything inside it (their models leave the kernel and the page)."""
+    stack = [widget]
+    while stack:
+        item = stack.pop()
+        stack.extend(getattr(item, "children", ()))
+        if isinstance(item, w.Widget):
+            item.close()

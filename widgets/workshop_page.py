@@ -22,11 +22,13 @@ module's first step is built and its figures drawn, one module per turn of the k
 event loop, until the request arrives: then a room that moves to a module at the same
 moment waits only for the picture to be sent (``server/preheat.py`` keeps the pool).
 
-**Modules left behind are kept, not released.** A module is built on its first visit and
-kept: its figures, slider settings and the notes a person typed are still there when they
-come back (typed notes live only in the page). There are seven modules and three reading
-pages, so this is bounded; ``bench/bench_room.py`` measures a kernel after every module
-(the facilitator guide gives the figure).
+**Figures of modules left behind are released.** A module is built on its first visit and
+kept, but when the person moves to another part, the module's steps that hold a figure are
+closed (their figures, models and pixels leave the kernel and the page) and built again,
+with their starting settings, if the person comes back. Its other steps are kept: the notes
+a person typed (which live only in the page) and their quick-check answers are still there.
+Keeping every figure grew a kernel to about 310 MB after the whole workshop; the limit is
+250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure).
 
 **Reload.** The page tells the browser where the person is through a hidden widget; the
 kit's template script (``static/workshop.js``) keeps that place (numbers only) in the
@@ -283,6 +285,8 @@ class WorkshopPage(w.VBox):
         if part not in READING and part not in self.ids:
             part = START
         widget = self.part_widget(part)
+        if part != self.part:
+            self._release_figures(self.part)
         stepper = self._stepper(part)
         if stepper is not None and step is not None:
             stepper.go(stepper.n_steps if step == -1 else step)
@@ -291,6 +295,11 @@ class WorkshopPage(w.VBox):
         if self.menu.value != part:
             self.menu.value = part
         self._update()
+
+    def _release_figures(self, part: str) -> None:
+        stepper = self._stepper(part)
+        if stepper is not None:
+            stepper.release(lambda widget: next(_canvases(widget), None) is not None)
 
     # -- navigation -------------------------------------------------------------------
     def _neighbour(self, delta: int) -> str | None:
