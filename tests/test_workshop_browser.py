@@ -22,6 +22,17 @@ TOPIC = sorted({w for m in MODULES for w in re.findall(r"[a-z]{4,}", (m.id + " "
 ON_NEXT = ("() => { const el = document.activeElement; return !!el && el.tagName === 'BUTTON'"
            " && el.closest('.bondlab-nav') && el.textContent.trim().startsWith('Next'); }")
 TRACE = "() => [location.href, history.length, JSON.stringify(sessionStorage), localStorage.length]"
+# A known race in ipywidgets' page manager, not fixed here (see the report of issue 14): when
+# the kernel creates widgets in the very moment the page's websocket connects (the page applies
+# its address just after the request; on a loaded machine that can take seconds), the first of
+# them never reach the page, the next ones name them, and the manager logs this once; the
+# models then arrive with the page's full state request, and the tests check the page shows
+# the right place and content. Any other console error fails a test.
+KNOWN_RACE = "Error: widget model not found"
+
+
+def _problems(page) -> list[str]:
+    return [p for p in page.watch.problems() if not p.startswith("console: " + KNOWN_RACE)]
 
 
 def _open(page, voila, query=""):
@@ -100,7 +111,7 @@ def test_the_whole_workshop_by_keyboard_leaves_no_trace(page, voila, mode):
     assert ends and set(ends.values()) == {0}, ends
     assert violations == {}, f"axe-core, serious or critical: {violations}"
     assert "Traceback" not in page.inner_text("body")
-    assert page.watch.problems() == [] and page.watch.outside_requests == []
+    assert _problems(page) == [] and page.watch.outside_requests == []
 
 
 def test_links_menu_and_reload_stay_in_the_page(page, voila):
@@ -130,7 +141,7 @@ def test_links_menu_and_reload_stay_in_the_page(page, voila):
     wait_ready(page)
     _progress_is(page, _where(MODULES[3], 2), timeout=60_000)
     assert page.evaluate(TRACE)[0] == address
-    assert page.watch.problems() == [] and page.watch.outside_requests == []
+    assert _problems(page) == [] and page.watch.outside_requests == []
 
 
 @pytest.mark.parametrize("query, place", [
@@ -142,4 +153,4 @@ def test_a_deep_link_opens_its_place(page, voila, query, place):
     _progress_is(page, _where(module, place[1] or len(module.steps)))
     text = page.locator(".bondlab-step-content").first.inner_text()
     assert ("For the facilitator" in text) == ("facilitator" in query)
-    assert page.watch.problems() == []
+    assert _problems(page) == []

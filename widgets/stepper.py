@@ -158,10 +158,15 @@ class Stepper(w.VBox):
 
 
 def _close_tree(widget) -> None:
-    """Close a widget and everything inside it (their models leave the kernel and the page)."""
-    stack = [widget]
+    """Close a widget and every widget it holds (children, layout, style, a figure's
+    toolbar): their models leave the kernel and the page."""
+    stack, seen = [widget], set()
     while stack:
         item = stack.pop()
-        stack.extend(getattr(item, "children", ()))
-        if isinstance(item, w.Widget):
-            item.close()
+        if not isinstance(item, w.Widget) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        for name in item.keys:
+            value = getattr(item, name, None)
+            stack.extend(value if isinstance(value, (list, tuple)) else [value])
+        item.close()

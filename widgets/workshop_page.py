@@ -298,8 +298,9 @@ class WorkshopPage(w.VBox):
 
     def _release_figures(self, part: str) -> None:
         stepper = self._stepper(part)
-        if stepper is not None:
-            stepper.release(lambda widget: next(_canvases(widget), None) is not None)
+        if stepper is not None and stepper.release(
+                lambda widget: next(_canvases(widget), None) is not None):
+            _give_back_memory()
 
     # -- navigation -------------------------------------------------------------------
     def _neighbour(self, delta: int) -> str | None:
@@ -358,6 +359,19 @@ class WorkshopPage(w.VBox):
         step = stepper.index + 1 if stepper is not None else 1
         self.place = f"m={_key(self.part)}" + ("" if reading else f"&s={step}")
         self.signal.value = f'<span data-place="{html.escape(self.place)}"></span>'
+
+
+def _give_back_memory() -> None:
+    """Collect the released figures now, and hand the freed memory back to the system
+    (glibc keeps freed blocks for reuse otherwise; elsewhere only the collection runs)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _reading(key: str, mode: str, links) -> w.Widget:
