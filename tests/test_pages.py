@@ -198,5 +198,5 @@ def test_an_unknown_address_still_has_the_safety_shell(page, voila, path):
 def test_an_unknown_address_links_back_to_the_start_page(page, voila):
     page.goto(voila.url + "/voila/render/no_such_page.ipynb")
     page.click("text=Go to the start page", no_wait_after=True)
-    page.wait_for_url("**/voila/render/00_start.ipynb", wait_until="commit")
+    page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit")  # `/` opens it
     wait_ready(page)
