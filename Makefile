@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 PORT ?= 8866
+# Workshop pages kept ready for a room: ROOM=30 make workshop (default 1: one person alone).
+ROOM ?= 1
 # localhost: only this computer. For a room: HOST=0.0.0.0 (every address of this laptop).
 HOST ?= localhost
 VENV := .venv
@@ -46,7 +48,7 @@ workshop: install
 	@if [ "$(HOST)" != "localhost" ]; then echo "  Others on this network:   http://$$(hostname -I 2>/dev/null | cut -d' ' -f1):$(PORT)/"; fi
 	@echo "  (first page in a few seconds; stop it with Ctrl+C)"
 	@echo ""
-	$(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
+	BONDLAB_ROOM=$(ROOM) $(BIN)/voila notebooks/ --port=$(PORT) --Voila.ip=$(HOST) --no-browser
 
 # The lab notebooks for university teaching (labs/), in JupyterLab: a person's command, never
 # CI's. The kit's Voila settings are left out (nothing here is a workshop page), and JupyterLab

@@ -2,21 +2,28 @@
 
 Starts the kit's Voila (as `make workshop` does) and drives it as a room would, in phases:
 
-1. **bursts** -- ``--bursts`` times, ``--room`` participants open pages at the same moment
-   (across the workshop's numbered pages), then leave. Per page: GET the page (Voila streams
-   it while the notebook runs: the "Executing N of M" hang showed here), then the kernel
-   websocket (kernel_info). Time to interactive (TTI), pages per second, kernel memory,
-   pages stuck or failed.
-2. **slider** -- for each size in ``--slider-rooms`` (1 is a baseline: the same outside load,
+Everyone opens the one workshop page (``notebooks/index.ipynb``), kept ready for the room
+(``BONDLAB_ROOM=--room``). Phases:
+
+0. **first** -- the first page after start-up, opened the moment the server answers.
+1. **bursts** -- ``--bursts`` times, ``--room`` participants open a deep link to a figure step
+   (``?m=2&s=1`` ...) at the same moment, then leave; each burst waits until the pool is
+   ready again. A page counts as interactive when its figure's first image has arrived.
+   Time to interactive (TTI), pages per second, kernel memory, pages stuck or failed.
+2. **moves** -- ``--room`` participants on a module's last step press Next at the same
+   moment: seconds until the next module's figure is on screen.
+3. **slider** -- for each size in ``--slider-rooms`` (1 is a baseline: the same outside load,
    nobody else in the room): that many participants open a module
    step with a figure and each moves a slider every ``--slider-period`` seconds for
    ``--slider-seconds``; ``--browsers`` of them are real headless Chromium pages (key press
    on the slider, figure pixels change), the rest protocol-level clients. Slider-to-figure
    time: protocol client, from sending the slider's new value to receiving the figure's new
    image; Chromium, from keydown to the first animation frame with new canvas pixels.
-3. **day** -- ``--day-opens`` page opens and closes spread over time (a rolling room, some
+4. **memory** -- one Chromium participant walks every step of every module; the kernel's
+   memory afterwards (the page keeps the modules it has left).
+5. **day** -- ``--day-opens`` page opens and closes spread over time (a rolling room, some
    participants vanish without closing their page, as a closed laptop does), then the
-   kernels the server still holds, against open pages plus the preheated pool.
+   kernels the server still holds, against open pages plus the ready pool.
 
 Protocol-level clients talk to Voila exactly as the page does (compare a browser's own
 frames: Playwright ``page.on("websocket")``): the kernel websocket with the
@@ -32,7 +39,8 @@ left, and the largest room this machine holds within the goals (every page inter
 slider p95 < 500 ms, memory). Loopback only; every wait is bounded.
 
     python bench/bench_room.py [--bursts 20] [--room 30] [--slider-rooms 1,10,20,30]
-                               [--browsers 3] [--day-opens 200] [--phases bursts,slider,day]
+                               [--browsers 3] [--day-opens 200]
+                               [--phases first,bursts,moves,slider,memory,day]
 """
 from __future__ import annotations
 
@@ -58,16 +66,19 @@ from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from kit_browser import (CHROMIUM, CHROMIUM_ARGS, PIXEL_HASH, READY_JS,  # noqa: E402
-                         VoilaServer, notebook_pages, preheated_pages)
+from kit_browser import CHROMIUM, CHROMIUM_ARGS, PIXEL_HASH, READY_JS, VoilaServer  # noqa: E402
 
 V1 = "v1.kernel.websocket.jupyter.org"
 SLIDERS = {"IntSliderModel", "FloatSliderModel"}
 CANVAS = "MPLCanvasModel"
-#: Module steps whose one interactive is a figure driven by sliders (page, ?step=).
-FIGURE_STEPS = [("02_consistent_vs_intermittent.ipynb", 1), ("01_why_rewards_hook_us.ipynb", 2),
-                ("03_the_cycle.ipynb", 1), ("04_tolerance_and_withdrawal.ipynb", 1),
-                ("05_breaking_the_pull.ipynb", 2)]
+#: The one workshop page (server.preheat.WORKSHOP_PAGE) every participant opens.
+PAGE = "index.ipynb"
+#: Places in it whose one interactive is a figure driven by sliders (page, query).
+FIGURE_STEPS = [(PAGE, "m=2&s=1"), (PAGE, "m=1&s=2"), (PAGE, "m=3&s=1"), (PAGE, "m=4&s=1"),
+                (PAGE, "m=5&s=2")]
+#: Last steps whose Next leads to a module that opens with a figure (query, next place).
+MODULE_ENDS = [("m=1&s=6", "m=2&s=1"), ("m=2&s=6", "m=3&s=1"), ("m=3&s=6", "m=4&s=1")]
+PLACE = re.compile(r'data-place="([^"]*)"')
 GOAL_P95 = 0.5  # seconds, slider to figure
 
 
@@ -151,6 +162,9 @@ class Participant:
         self.pending: dict[str, asyncio.Future] = {}
         self.states: asyncio.Future | None = None
         self.canvases: set[str] = set()
+        self.root = None          # the page's root widget (its output in the HTML)
+        self.place = None         # where the one page is (its hidden place signal)
+        self.place_changed: asyncio.Event | None = None
         self.waiting_for_image: dict[str, bool] = {}
         self.images = 0
         self.image_waiters: list[asyncio.Future] = []
@@ -164,9 +178,14 @@ class Participant:
         if "</html>" not in html:
             raise RuntimeError(f"{self.notebook}: page never finished")
         self.kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+        root = re.search(r'"model_id": "([0-9a-f]{32})"', html)
+        self.root = root.group(1) if root else None
+        self.place_changed = asyncio.Event()
         url = (self.server.url.replace("http", "ws")
                + f"/api/kernels/{self.kernel}/channels?session_id={self.session}")
-        self.ws = await websocket_connect(url, subprotocols=[] if self.legacy else [V1],
+        # a loaded server can take more than tornado's default 20 s to answer the handshake
+        self.ws = await websocket_connect(HTTPRequest(url, connect_timeout=300, request_timeout=300),
+                                          subprotocols=[] if self.legacy else [V1],
                                           max_message_size=64 << 20)
         if self.ws.selected_subprotocol != (None if self.legacy else V1):
             raise RuntimeError(f"server chose {self.ws.selected_subprotocol!r}, not {V1}")
@@ -223,6 +242,10 @@ class Participant:
     def _on_comm(self, content, buffers):
         comm_id, data = content.get("comm_id"), content.get("data", {})
         method = data.get("method")
+        value = data.get("state", {}).get("value") if method == "update" else None
+        if isinstance(value, str) and "data-place" in value:
+            self.place = PLACE.search(value).group(1).replace("&amp;", "&")
+            self.place_changed.set()
         if method == "update_states" and self.states is not None and not self.states.done():
             self.states.set_result(data.get("states", {}))
         elif method == "custom" and comm_id in self.canvases:
@@ -248,9 +271,9 @@ class Participant:
         self.image_waiters.append(fut)
         return fut
 
-    async def attach_widgets(self, timeout=120) -> list[tuple[str, dict]]:
-        """What the page's widget manager does: fetch every model's state through the
-        control comm, then show each figure canvas. Returns the page's sliders."""
+    async def fetch_states(self, timeout=120) -> dict:
+        """Every model's state, through the control comm (what the page's widget manager
+        does once when it connects)."""
         control = str(uuid.uuid4())
         self.states = asyncio.get_running_loop().create_future()
         # ipywidgets 8 refuses a control comm without its protocol version
@@ -259,17 +282,75 @@ class Participant:
         self.comm(control, {"method": "request_states"}, metadata={"version": "1.0.0"})
         states = await asyncio.wait_for(self.states, timeout)
         self.send("shell", "comm_close", {"comm_id": control, "data": {}})
+        for s in states.values():
+            value = s.get("state", {}).get("value")
+            if isinstance(value, str) and "data-place" in value:
+                self.place = PLACE.search(value).group(1).replace("&amp;", "&")
+        return states
+
+    def shown(self, states) -> dict:
+        """The models on screen: the page's root and its children, recursively (a browser
+        makes views of these only; modules built ahead but not shown have none)."""
+        if self.root is None or self.root not in states:
+            return states
+        out, stack = {}, [self.root]
+        while stack:
+            mid = stack.pop()
+            if mid in out or mid not in states:
+                continue
+            out[mid] = states[mid]
+            kids = states[mid].get("state", {}).get("children") or []
+            stack += [k[len("IPY_MODEL_"):] for k in kids if isinstance(k, str)]
+        return out
+
+    async def wait_place(self, place, timeout=120):
+        """Until the one page shows ``place`` (it applies the address after the request)."""
+        end = time.perf_counter() + timeout
+        while self.place != place:
+            self.place_changed.clear()
+            await asyncio.wait_for(self.place_changed.wait(), max(0.1, end - time.perf_counter()))
+
+    async def attach_widgets(self, timeout=120, place=None) -> list[tuple[str, dict]]:
+        """What the page does: fetch every model's state, then show each figure canvas on
+        screen and wait for its first image. With ``place``, first wait until the page
+        shows it. Returns the sliders on screen."""
+        states = await self.fetch_states(timeout)
+        if place is not None and self.place != place:
+            await self.wait_place(place, timeout)
+            states = await self.fetch_states(timeout)
+        return await self.show_figures(states, timeout)
+
+    async def show_figures(self, states, timeout=120):
+        shown = self.shown(states)
         first_image = self.next_image()
-        for model_id, s in states.items():
-            if s.get("state", {}).get("_model_name") == CANVAS:
-                self.canvases.add(model_id)
-                for kind in ("refresh", "send_image_mode", "initialized"):
-                    self.comm(model_id, {"method": "custom", "content": {"type": kind}})
-        if self.canvases:
+        new = [m for m, s in shown.items() if s.get("state", {}).get("_model_name") == CANVAS
+               and m not in self.canvases]
+        for model_id in new:
+            self.canvases.add(model_id)
+            for kind in ("refresh", "send_image_mode", "initialized"):
+                self.comm(model_id, {"method": "custom", "content": {"type": kind}})
+        if new:
             await asyncio.wait_for(first_image, timeout)
-        return [(mid, s["state"]) for mid, s in states.items()
+        return [(mid, s["state"]) for mid, s in shown.items()
                 if s.get("state", {}).get("_model_name") in SLIDERS
                 and not s["state"].get("disabled")]
+
+    async def next_module(self, timeout=120) -> tuple[float, float]:
+        """Press Next on a module's last step: seconds until the page says it moved, and
+        until the next module's figure is on screen."""
+        states = self.shown(await self.fetch_states(timeout))
+        button = next(m for m, s in states.items()
+                      if s.get("state", {}).get("_model_name") == "ButtonModel"
+                      and s["state"].get("description") == "Next module")
+        before = self.place
+        t0 = time.perf_counter()
+        self.comm(button, {"method": "custom", "content": {"event": "click"}})
+        while self.place == before:
+            self.place_changed.clear()
+            await asyncio.wait_for(self.place_changed.wait(), timeout)
+        moved = time.perf_counter() - t0
+        await self.show_figures(await self.fetch_states(timeout), timeout)
+        return moved, time.perf_counter() - t0
 
     async def move(self, model_id: str, value, timeout=30) -> float | None:
         """Send the slider's new value as the page does; seconds until the new figure."""
@@ -303,12 +384,23 @@ async def xsrf_cookie(server) -> str:
 # --------------------------------------------------------------------------- phase 1: bursts
 
 async def bursts(server, pages, n_bursts, room):
+    """Everyone opens the link at once (a deep link to a figure step); a page counts as
+    interactive when its figure's first image has arrived."""
     xsrf = await xsrf_cookie(server)
     rows, all_tti, mem_per_page = [], [], []
-    for b in range(n_bursts):
-        people = [Participant(server, pages[(b * room + i) % len(pages)], xsrf) for i in range(room)]
+
+    async def open_with_figure(p):
         t0 = time.perf_counter()
-        results = await asyncio.gather(*(p.open() for p in people), return_exceptions=True)
+        await p.open()
+        await p.attach_widgets(timeout=300, place=p.query)
+        return time.perf_counter() - t0
+
+    for b in range(n_bursts):
+        wait_room_ready(server, room)
+        people = [Participant(server, nb, xsrf, q)
+                  for nb, q in (FIGURE_STEPS[(b * room + i) % len(FIGURE_STEPS)] for i in range(room))]
+        t0 = time.perf_counter()
+        results = await asyncio.gather(*(open_with_figure(p) for p in people), return_exceptions=True)
         wall = time.perf_counter() - t0
         ok = [r for r in results if isinstance(r, float)]
         failed = [repr(r)[:120] for r in results if not isinstance(r, float)]
@@ -347,7 +439,7 @@ ARM_JS = """() => {
 }"""
 
 
-async def browser_participant(browser, server, notebook, step, seconds, period, ready, go,
+async def browser_participant(browser, server, notebook, query, seconds, period, ready, go,
                               out, lost, kernels):
     """A real Chromium page: open the step, say it is ready, wait for the room's start,
     then press ArrowRight/ArrowLeft on its slider every `period` s for `seconds`."""
@@ -356,7 +448,7 @@ async def browser_participant(browser, server, notebook, step, seconds, period, 
     console = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300]))
     try:
-        await page.goto(server.page_url(notebook, f"step={step}"), wait_until="commit", timeout=600_000)
+        await page.goto(server.page_url(notebook, query), wait_until="commit", timeout=600_000)
         await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
         try:
             await page.wait_for_selector(".bondlab-figure canvas", timeout=120_000)
@@ -367,7 +459,7 @@ async def browser_participant(browser, server, notebook, step, seconds, period, 
             figure = await page.evaluate(
                 "() => (document.querySelector('.bondlab-figure') || document.body)"
                 ".outerHTML.slice(0, 1500)")
-            print(f"  no figure on {notebook} step {step}: {shot}\n    {figure}\n    console: "
+            print(f"  no figure on {notebook}?{query}: {shot}\n    {figure}\n    console: "
                   f"{console[-8:]}", flush=True)
             raise
         await page.focus(".bondlab-panel .noUi-handle")
@@ -405,17 +497,18 @@ async def slider_room(server, n, browsers, seconds, period, browser=None):
     tasks, readies, browser_kernels = [], [], []
     if browsers and browser is not None:  # the Chromium pages open with everyone else
         for i in range(browsers):
-            nb, step = spots[n_proto + i]
+            nb, query = spots[n_proto + i]
             readies.append(asyncio.Event())
             tasks.append(asyncio.ensure_future(browser_participant(
-                browser, server, nb, step, seconds, period, readies[-1], go, browser_lat, browser_lost,
+                browser, server, nb, query, seconds, period, readies[-1], go, browser_lat, browser_lost,
                 browser_kernels)))
-    people = [Participant(server, nb, xsrf, f"step={step}") for nb, step in spots[:n_proto]]
+    people = [Participant(server, nb, xsrf, q) for nb, q in spots[:n_proto]]
     t0 = time.perf_counter()
     opened = await asyncio.gather(*(p.open() for p in people), return_exceptions=True)
     failed = [repr(r)[:120] for r in opened if not isinstance(r, float)]
     people = [p for p, r in zip(people, opened) if isinstance(r, float)]
-    sliders = await asyncio.gather(*(p.attach_widgets() for p in people), return_exceptions=True)
+    sliders = await asyncio.gather(*(p.attach_widgets(place=p.query) for p in people),
+                                   return_exceptions=True)
     await asyncio.wait_for(asyncio.gather(*(e.wait() for e in readies)), 600)
     print(f"  {len(people)}/{n_proto} protocol clients and {len(readies)} Chromium pages ready in "
           f"{time.perf_counter() - t0:.0f} s" + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
@@ -529,6 +622,70 @@ async def slider_phase(server, rooms, browsers, seconds, period):
     return results
 
 
+# --------------------------------------------------------------------------- phase: moves
+
+async def moves(server, room):
+    """``room`` participants on the last step of a module (modules 1-3) press Next at the
+    same moment: seconds until each page says it moved, and until the next module's figure
+    is on screen."""
+    wait_room_ready(server, room)
+    xsrf = await xsrf_cookie(server)
+    people = [Participant(server, PAGE, xsrf, MODULE_ENDS[i % len(MODULE_ENDS)][0])
+              for i in range(room)]
+    opened = await asyncio.gather(*(p.open() for p in people), return_exceptions=True)
+    people = [p for p, o in zip(people, opened) if isinstance(o, float)]
+    await asyncio.gather(*(p.attach_widgets(timeout=300, place=p.query) for p in people))
+    await asyncio.sleep(3)
+    print(f"  {len(people)}/{room} on a module's last step; everyone presses Next, "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
+    results = await asyncio.gather(*(p.next_module() for p in people), return_exceptions=True)
+    ok = [r for r in results if isinstance(r, tuple)]
+    failed = [repr(r)[:120] for r in results if not isinstance(r, tuple)]
+    await asyncio.gather(*(p.leave() for p in people), return_exceptions=True)
+    return {"moved": [m for m, _ in ok], "figure": [f for _, f in ok], "failed": failed,
+            "n": room}
+
+
+def report_moves(r):
+    f, m = r["figure"], r["moved"]
+    return (f"{r['n']} move to the next module at once: new figure on screen p50 "
+            f"{pct(f, 50):.2f} s, p95 {pct(f, 95):.2f} s, max {max(f, default=float('nan')):.2f} s "
+            f"(page says it moved: p95 {pct(m, 95):.2f} s); failed: {len(r['failed'])} {r['failed'][:2]}")
+
+
+# --------------------------------------------------------------------------- phase: memory
+
+async def memory_after_every_module(server):
+    """One Chromium participant walks the whole workshop (every step of every module, each
+    figure drawn on screen); the kernel's memory afterwards."""
+    from playwright.async_api import async_playwright
+
+    wait_room_ready(server, 1)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await (await browser.new_context(viewport={"width": 1200, "height": 900})).new_page()
+        await page.goto(server.page_url(PAGE), wait_until="commit", timeout=600_000)
+        await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
+        kernel = await page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        pid = kernel_pids(server.connection_dir).get(kernel)
+        start_mb, steps = rss_mb(pid), 0
+        nxt = page.locator(".bondlab-workshop .bondlab-nav button").nth(1)
+        await page.wait_for_selector(".bondlab-workshop p.bondlab-progress")
+        while await nxt.is_enabled():
+            before = await page.inner_text(".bondlab-workshop p.bondlab-progress")
+            await nxt.click()
+            await page.wait_for_function(
+                "(b) => document.querySelector('.bondlab-workshop p.bondlab-progress').textContent !== b",
+                arg=before, timeout=120_000)
+            steps += 1
+            if await page.locator(".bondlab-figure canvas").count():
+                await page.wait_for_timeout(300)  # let the figure's image arrive
+        end_mb = rss_mb(pid)
+        await browser.close()
+    return {"start": start_mb, "end": end_mb, "steps": steps}
+
+
 # --------------------------------------------------------------------------- phase 3: a day
 
 async def day(server, pages, opens, concurrent, stay, vanish, pool):
@@ -586,7 +743,7 @@ async def day(server, pages, opens, concurrent, stay, vanish, pool):
 
 # --------------------------------------------------------------------------- phase 0: start-up
 
-async def first_page(server, started: float, notebook="00_start.ipynb"):
+async def first_page(server, started: float, notebook=PAGE):
     """The start page, opened the moment the server answers (the facilitator's first click)."""
     answered = time.perf_counter() - started
     p = Participant(server, notebook, "")
@@ -599,20 +756,30 @@ async def first_page(server, started: float, notebook="00_start.ipynb"):
     return answered, tti
 
 
-def start_server(log, cull_seconds):
+def start_server(log, cull_seconds, room=1):
     t0 = time.perf_counter()
-    server = VoilaServer(log, extra_env={"BONDLAB_CULL_IDLE_SECONDS": str(cull_seconds)}).start()
+    server = VoilaServer(log, extra_env={"BONDLAB_CULL_IDLE_SECONDS": str(cull_seconds),
+                                         "BONDLAB_ROOM": str(room)}).start()
     server.connection_dir = re.search(r"connection files in (\S+?)\.?$", log.read_text(), re.M).group(1)
     return server, t0
 
 
-def wait_preheated(server, cap=300.0):
-    """Until every page's ready kernel has run its notebook (server.preheat logs
-    "Preheated:"), as when the facilitator starts the server a few minutes early."""
+def wait_room_ready(server, n, cap=900.0):
+    """Until the pool holds ``n`` built workshop pages (server.preheat logs "room ready:
+    N of M"), as when the facilitator starts the server a few minutes early."""
     end = time.perf_counter() + cap
-    while "Preheated:" not in server.log_path.read_text() and time.perf_counter() < end:
+    pattern = re.compile(r"room ready: (\d+) of (\d+)")
+    while time.perf_counter() < end:
+        said = pattern.findall(server.log_path.read_text())
+        if said and int(said[-1][0]) >= min(n, int(said[-1][1])):
+            break
         time.sleep(1)
-    time.sleep(2)
+    time.sleep(2)  # the last one's modules are built ahead on its own loop
+
+
+def wait_preheated(server, cap=900.0):
+    """Until the whole pool is ready."""
+    wait_room_ready(server, 10 ** 6, cap)
 
 
 def first_page_repeats(log, repeats, cull_seconds):
@@ -636,7 +803,7 @@ def first_page_repeats(log, repeats, cull_seconds):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--phases", default="first,bursts,slider,day")
+    ap.add_argument("--phases", default="first,bursts,moves,slider,memory,day")
     ap.add_argument("--first-repeats", type=int, default=1,
                     help="with more than 1, start the server that many times for the first page")
     ap.add_argument("--bursts", type=int, default=20)
@@ -652,9 +819,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     phases = set(args.phases.split(","))
     AsyncHTTPClient.configure(None, max_clients=200)
-    pages = [p for p in notebook_pages() if p[:2].isdigit()]
-    pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
-    pool = len(preheated_pages()) * pool_size
+    pages = [PAGE]  # everyone opens the one workshop page
+    pool = args.room  # the server keeps a room's worth ready (ROOM=--room)
     log = Path("/tmp/bench_room_voila.log")
     summary = {}
     if "first" in phases and args.first_repeats > 1:
@@ -666,7 +832,7 @@ def main(argv=None):
 
 
 def run_phases(args, phases, log, pages, pool, summary):
-    server, started = start_server(log, args.cull_seconds)
+    server, started = start_server(log, args.cull_seconds, room=args.room)
     print(f"bench_room: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
           f"{mem_available_mb() / 1024:.1f} GB available; Voila log {log}", flush=True)
     try:
@@ -691,10 +857,20 @@ def run_phases(args, phases, log, pages, pool, summary):
             time.sleep(5)
             after = kernel_pids(server.connection_dir)
             summary["bursts"] = (rows, tti, mem, len(before), len(after))
+        if "moves" in phases:
+            print(f"\nmoves phase: {args.room} participants", flush=True)
+            summary["moves"] = loop.run_until_complete(moves(server, args.room))
+            print(report_moves(summary["moves"]), flush=True)
         if "slider" in phases:
             rooms = [int(x) for x in args.slider_rooms.split(",") if x]
             summary["slider"] = loop.run_until_complete(slider_phase(
                 server, rooms, args.browsers, args.slider_seconds, args.slider_period))
+        if "memory" in phases:
+            summary["memory"] = loop.run_until_complete(memory_after_every_module(server))
+            m = summary["memory"]
+            print(f"memory: a participant's kernel {m['start']:.0f} MB at the start, "
+                  f"{m['end']:.0f} MB after every step of every module ({m['steps']} steps)",
+                  flush=True)
         if "day" in phases:
             print(f"\nday phase: {args.day_opens} page opens, up to {args.day_concurrent} open at once", flush=True)
             summary["day"] = loop.run_until_complete(day(
@@ -726,6 +902,12 @@ def print_summary(args, summary):
               f"p95 {pct(tti, 95):.1f} s, max {max(tti):.1f} s")
         print(f"memory per participant (median kernel RSS): {per_participant:.0f} MB")
         print(f"kernels before: {n_before} (the pool), after every burst's participants left: {n_after}")
+    if "moves" in summary:
+        print(report_moves(summary["moves"]))
+    if "memory" in summary:
+        m = summary["memory"]
+        print(f"memory per participant after every module: {m['end']:.0f} MB "
+              f"({m['start']:.0f} MB when the page opened)")
     if "slider" in summary:
         for r in summary["slider"]:
             print(report_slider(r).splitlines()[0])

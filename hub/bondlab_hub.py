@@ -13,7 +13,7 @@ c = get_config()  # noqa: F821 (provided by traitlets)
 
 KIT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 # The page every participant lands on, under /user/<name>/: change it here and only here.
-START_PAGE = "/voila/render/notebooks/00_start.ipynb"
+START_PAGE = "/voila/render/notebooks/index.ipynb"
 # Quick exit leaves for a common neutral site: a page on the hub's own host would still name
 # the kit in the browser's history. BBC Weather: widely visited, unremarkable on any device,
 # and GOV.UK's own quick-exit pattern also sends people to a weather page.

@@ -1,37 +1,67 @@
-"""Which pages get a ready ("preheated") kernel, and in what order (used only by
-etc/jupyter/voila.py).
+"""Which page gets ready ("preheated") kernels, how many, and when the pool is refilled
+(used only by etc/jupyter/voila.py).
 
-:func:`start_page_first` -- the first page after start-up waiting for the whole preheat
-pool. Voila starts one pooled kernel for every notebook at the same moment; on 2 cores the
-start page's kernel competes with all the others and the facilitator's first click waits
-for them all. The kit starts the start page's kernel alone, then the other pages' pools one
-after another (a request for a page whose pool is not started yet gets a fresh kernel, as
-when a pool is used up).
+Only the one workshop page (``notebooks/index.ipynb``) is preheated: every participant
+opens it, and moves between modules inside it. Its pool holds ``ROOM`` kernels for a room
+(``ROOM=30 make workshop``), or one for a person alone, so the server stays light; every
+other page starts its kernel when opened.
+
+Voila fills a pool all at once, and refills every kernel at the moment it is taken: when a
+room of 30 arrived, 30 new kernels started in the same seconds as the 30 pages being
+served, and the room waited for them (measured: 47-52 s instead of the pool's few).
+:func:`one_page_pool` fills the pool one kernel at a time instead, each one only once the
+server has been quiet for :data:`QUIET` seconds (no page taken from the pool), and each
+waits until the previous one has built its page. The console says "room ready: N of M"
+as it fills.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-from pathlib import Path
+import os
 
-__all__ = ["start_page_first", "READING_PAGES"]
+__all__ = ["WORKSHOP_PAGE", "QUIET", "room_size", "one_page_pool", "pool_config"]
 
-#: Pages a facilitator or lecturer reads alone, never opened by a whole room at once: they
-#: get no preheated kernel (etc/jupyter/voila.py), which saves ~100 MB each all day.
-READING_PAGES = ("facilitator_guide.ipynb", "references.ipynb", "gallery.ipynb")
+#: The one page a room opens (relative to notebooks/).
+WORKSHOP_PAGE = "index.ipynb"
+#: Seconds without a page taken from the pool before the pool is refilled.
+QUIET = 5.0
+#: Longest wait (s) for one pooled kernel to build its page before filling the next.
+BUILD_CAP = 120.0
 
 log = logging.getLogger("bondlab.serving")
 
 
-def start_page_first(notebook: str = "00_start.ipynb") -> bool:
-    """Preheat ``notebook``'s kernel first; fill the other pages' pools after it, one by one.
+def room_size(environ=os.environ) -> int:
+    """Ready workshop pages to keep: ``$BONDLAB_ROOM`` (``ROOM=30 make workshop``), else 1.
+
+    >>> room_size({"BONDLAB_ROOM": "30"}), room_size({}), room_size({"BONDLAB_ROOM": "lots"})
+    (30, 1, 1)
+    """
+    raw = str(environ.get("BONDLAB_ROOM", "") or "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 0 <= int(raw) <= 200:
+        log.warning("BONDLAB_ROOM=%r is not a number of people from 0 to 200; keeping 1 "
+                    "page ready", raw)
+        return 1
+    return int(raw)
+
+
+def pool_config(size: int) -> dict:
+    """Voila's ``kernel_pools_config``: ``size`` kernels for the workshop page, none else."""
+    return {"default": {"pool_size": 0}, WORKSHOP_PAGE: {"pool_size": size}}
+
+
+def one_page_pool(size: int, notebook: str = WORKSHOP_PAGE) -> bool:
+    """Fill ``notebook``'s pool of ``size`` kernels one at a time, when the server is quiet.
 
     Wraps ``voila.app.voila_kernel_manager_factory`` (Voila calls it after reading this
-    configuration, in ``Voila.start``) so the preheating kernel manager defers the pools
-    its constructor would start all at once: the start page's pool starts at once, the
-    others wait until its notebook has run as far as it can before a request (it waits for
-    the page's query string), then start one notebook at a time in the same way. Without
-    preheating, or when ``notebook`` is not among the served pages, Voila's own behaviour
-    is kept. Idempotent; False if this Voila has no such factory.
+    configuration, in ``Voila.start``) so that the preheating kernel manager starts the
+    pooled kernels of ``notebook`` itself: one kernel, then, once it has run its notebook,
+    the next, and never within :data:`QUIET` s of a page being taken. A request that finds
+    the pool empty gets a fresh kernel, as in Voila. Idempotent; False if this Voila has no
+    such factory.
     """
     try:
         import voila.app
@@ -40,8 +70,6 @@ def start_page_first(notebook: str = "00_start.ipynb") -> bool:
     factory = getattr(voila.app, "voila_kernel_manager_factory", None)
     if factory is None:
         return False
-    if getattr(factory, "_start_page_first", None) == notebook:
-        return True
     original = getattr(factory, "__wrapped__", factory)
 
     def kernel_manager_factory(base_class, preheat_kernel, default_pool_size, *args, **kwargs):
@@ -49,66 +77,97 @@ def start_page_first(notebook: str = "00_start.ipynb") -> bool:
         if not preheat_kernel:
             return cls
 
-        class StartPageFirstKernelManager(cls):
+        class OnePagePoolKernelManager(cls):
             def __init__(self, **kw):
-                self._deferred_pools = []  # filled by fill_if_needed during Voila's __init__
-                self._filling = None
+                self._filler = None
+                self._fill_kwargs = None
+                self._last_taken = float("-inf")
+                self._ready_said = None
                 super().__init__(**kw)
-                deferred, self._deferred_pools = self._deferred_pools, None
-                if deferred:
-                    import asyncio
-
-                    try:
-                        loop = asyncio.get_event_loop()
-                    except RuntimeError:
-                        loop = asyncio.new_event_loop()
-                        asyncio.set_event_loop(loop)
-                    self._filling = loop.create_task(self._fill_one_by_one(deferred))
 
             def fill_if_needed(self, delay=None, notebook_name=None, **kw):
-                deferred = getattr(self, "_deferred_pools", None)
-                if (deferred is not None and notebook_name != notebook
-                        and self.notebook_path is None
-                        and (Path(self.root_dir) / notebook).exists()):
-                    deferred.append((notebook_name, kw))
-                    return None
-                return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kw)
+                if notebook_name != notebook:
+                    return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kw)
+                loop = _loop()
+                if self._fill_kwargs is None:  # the first fill: keep its arguments
+                    self._fill_kwargs = {k: v for k, v in kw.items()
+                                         if k != "extra_kernel_env_variables"}
+                if delay is None:  # Voila refills like this when a page takes a kernel
+                    self._last_taken = loop.time()
+                    self._say_ready()
+                if self._filler is None or self._filler.done():
+                    self._filler = loop.create_task(self._fill_slowly())
+                return None
 
-            async def _fill_one_by_one(self, deferred):
-                pending = dict(deferred)
-                for name in [notebook] + [name for name, _ in deferred]:
-                    if name in pending:
-                        super().fill_if_needed(delay=0, notebook_name=name, **pending[name])
-                    for task in list(self._pools.get(name, ())):
-                        try:
-                            await _prerendered(await task)
-                        except Exception:  # noqa: BLE001 -- Voila logs it; go on
-                            log.warning("preheating %s failed", name, exc_info=True)
-                self.log.info("Preheated: %s first, then the other pages one by one", notebook)
+            def _pool(self):
+                return self._pools.setdefault(notebook, [])
+
+            async def _fill_slowly(self):
+                loop = asyncio.get_running_loop()
+                while len(self._pool()) < size:
+                    quiet_for = loop.time() - self._last_taken
+                    if quiet_for < QUIET:
+                        await asyncio.sleep(QUIET - quiet_for)
+                        continue
+                    self._start_one()
+                    try:
+                        content = await self._pool()[-1]
+                        await _built(content, BUILD_CAP)
+                    except Exception:  # noqa: BLE001 -- Voila logs it; try the next one
+                        log.warning("preheating %s failed", notebook, exc_info=True)
+                        await asyncio.sleep(QUIET)
+                    self._say_ready()
+
+            def _start_one(self):
+                """Voila's own fill, for one kernel more than the pool holds now."""
+                config = dict(self.kernel_pools_config)
+                mine = dict(config.get(notebook, {}), pool_size=len(self._pool()) + 1)
+                self.kernel_pools_config = dict(config, **{notebook: mine})
+                try:
+                    super().fill_if_needed(delay=0, notebook_name=notebook,
+                                           **(self._fill_kwargs or {}))
+                finally:
+                    self.kernel_pools_config = config
+
+            def ready(self) -> int:
+                """Pooled pages built and waiting for a participant."""
+                n = 0
+                for task in self._pool():
+                    if task.done() and not task.exception() and task.result()["task"].done():
+                        n += 1
+                return n
+
+            def _say_ready(self):
+                said = (self.ready(), size)
+                if said != self._ready_said:
+                    self._ready_said = said
+                    self.log.info("room ready: %s of %s workshop pages", *said)
 
             async def shutdown_all(self, *a, **kw):
-                if self._filling is not None:
-                    self._filling.cancel()
+                if self._filler is not None:
+                    self._filler.cancel()
                 return await super().shutdown_all(*a, **kw)
 
-        StartPageFirstKernelManager.__name__ = cls.__name__
-        return StartPageFirstKernelManager
+        OnePagePoolKernelManager.__name__ = cls.__name__
+        return OnePagePoolKernelManager
 
-    async def _prerendered(content, cap: float = 60.0):
-        """Until a pooled page has run as far as it can before its request: its notebook
-        waits for the page's query string (the kernel has opened Voila's request-info
-        websocket, ``/voila/query/<kernel id>``), or it has finished; at most ``cap`` s."""
-        import asyncio
-
-        from voila.request_info_handler import RequestInfoSocketHandler
-
-        waiting = getattr(RequestInfoSocketHandler, "_waiters", {})
-        end = asyncio.get_running_loop().time() + cap
-        while (asyncio.get_running_loop().time() < end and not content["task"].done()
-               and content["kernel_id"] not in waiting):
-            await asyncio.sleep(0.2)
-
-    kernel_manager_factory._start_page_first = notebook
     kernel_manager_factory.__wrapped__ = original
     voila.app.voila_kernel_manager_factory = kernel_manager_factory
     return True
+
+
+def _loop():
+    try:
+        return asyncio.get_event_loop()
+    except RuntimeError:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        return loop
+
+
+async def _built(content: dict, cap: float) -> None:
+    """Until a pooled kernel has run its notebook (its page is built), at most ``cap`` s."""
+    try:
+        await asyncio.wait_for(asyncio.shield(content["task"]), cap)
+    except asyncio.TimeoutError:
+        log.warning("a pooled page took longer than %.0f s to build; filling on", cap)

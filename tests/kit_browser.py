@@ -70,9 +70,9 @@ def notebook_pages() -> list[str]:
 
 
 def preheated_pages() -> list[str]:
-    """The pages that get a ready kernel: all but the reading pages (server.preheat)."""
-    from server.preheat import READING_PAGES
-    return [nb for nb in notebook_pages() if nb not in READING_PAGES]
+    """The pages that get ready kernels: the one workshop page only (server.preheat)."""
+    from server.preheat import WORKSHOP_PAGE
+    return [WORKSHOP_PAGE]
 
 
 class VoilaServer:

@@ -18,7 +18,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from kit_browser import ROOT, free_port
 
-START_URL = "/voila/render/notebooks/00_start.ipynb"
+START_URL = "/voila/render/notebooks/index.ipynb"
 
 
 def _notebook_of(url: str) -> Path:

@@ -151,9 +151,9 @@ def test_shell_fits_small_screens_and_zoom(chromium, voila, size):
     context.close()
 
 
-def test_root_opens_the_start_page(page, voila):
-    page.goto(voila.url + "/", wait_until="commit")  # the start page streams while its kernel runs
-    page.wait_for_url("**/voila/render/00_start.ipynb", wait_until="commit")
+def test_root_opens_the_workshop_page(page, voila):
+    page.goto(voila.url + "/", wait_until="commit")  # the one workshop page (issue 14)
+    page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit")
     wait_ready(page)
     page.go_back()
     assert "/voila/tree" not in page.url, "the file list must not stay in the history"
@@ -198,5 +198,5 @@ def test_an_unknown_address_still_has_the_safety_shell(page, voila, path):
 def test_an_unknown_address_links_back_to_the_start_page(page, voila):
     page.goto(voila.url + "/voila/render/no_such_page.ipynb")
     page.click("text=Go to the start page", no_wait_after=True)
-    page.wait_for_url("**/voila/render/00_start.ipynb", wait_until="commit")
+    page.wait_for_url("**/voila/render/index.ipynb", wait_until="commit")  # `/` opens it
     wait_ready(page)

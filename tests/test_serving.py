@@ -112,23 +112,30 @@ def test_with_the_fix_legacy_frames_pass_and_v1_frames_read_as_before(voila_read
     assert read(_frames("execute_input")[1])["msg_type"] == "execute_input"
 
 
-# -- the first page after start-up: the start page's kernel first ------------------------
+# -- the one page's pool: one kernel at a time, when quiet ---------------------------------
 
-def test_start_page_first_wraps_voilas_kernel_manager_factory(monkeypatch):
+def test_one_page_pool_wraps_voilas_kernel_manager_factory(monkeypatch):
     import voila.app
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     original = voila.app.voila_kernel_manager_factory
     monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", original)  # restored after
-    assert server.preheat.start_page_first() is True
-    assert server.preheat.start_page_first() is True  # applying it twice wraps once
+    assert server.preheat.one_page_pool(3) is True
+    assert server.preheat.one_page_pool(3) is True  # applying it twice wraps once
     factory = voila.app.voila_kernel_manager_factory
     assert factory is not original and factory.__wrapped__ is original
     plain = factory(AsyncMappingKernelManager, False, 1)  # no preheating: Voila's own class
-    assert plain.__name__ == "NormalKernelManager" and not hasattr(plain, "_fill_one_by_one")
+    assert plain.__name__ == "NormalKernelManager" and not hasattr(plain, "_fill_slowly")
     preheating = factory(AsyncMappingKernelManager, True, 1)
-    assert preheating.__name__ == "VoilaKernelManager" and hasattr(preheating, "_fill_one_by_one")
+    assert preheating.__name__ == "VoilaKernelManager" and hasattr(preheating, "_fill_slowly")
     assert issubclass(preheating, AsyncMappingKernelManager)
+
+
+def test_only_the_workshop_page_is_preheated():
+    config = server.preheat.pool_config(30)
+    assert config == {"default": {"pool_size": 0}, "index.ipynb": {"pool_size": 30}}
+    assert server.preheat.room_size({"BONDLAB_ROOM": "30"}) == 30
+    assert server.preheat.room_size({"BONDLAB_ROOM": "-3"}) == 1
 
 
 # --------------------------------------------------------------------------- late outputs

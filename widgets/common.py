@@ -6,7 +6,8 @@ plain Python (nbval, pytest) where no frontend is attached.
 Contents
 --------
 - :func:`page_mode`, :func:`query_param`, :func:`query_int` -- the page's query string
-  (``?mode=facilitator&step=3``), read once per kernel.
+  (``?mode=facilitator&step=3``), read once per kernel; :func:`when_query_known` -- a page
+  built before its request arrives applies it later, without waiting for it.
 - :func:`guard`, :func:`status_line`, :func:`safe_build` -- the error boundary: a failing
   callback or component logs its traceback on the server (logger ``"bondlab"``, written to
   the kernel's real stderr, which Voila copies into the server log) and shows a calm line on
@@ -28,13 +29,15 @@ import math
 import os
 import re
 import sys
+import threading
 import traceback
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 __all__ = [
-    "MODES", "page_mode", "query_param", "query_int", "set_query_string",
+    "MODES", "page_mode", "query_param", "query_int", "set_query_string", "when_query_known",
+    "query_arrived",
     "CALM_UPDATE", "CALM_BUILD", "NOT_AVAILABLE", "logger", "status_line", "guard",
     "safe_build", "calm_message",
     "number_control", "debounce",
@@ -71,17 +74,24 @@ MODES = ("participant", "facilitator", "lecture")
 _QUERY: dict | None = None
 
 
+def _preheated() -> bool:
+    """True in a kernel Voila started before its page was asked for (a pooled kernel)."""
+    return (os.environ.get("VOILA_PREHEAT", "False") == "True"
+            and bool(os.environ.get("VOILA_KERNEL_ID")))
+
+
 def _read_query_string() -> str:
     """The raw query string of the page this kernel serves ("" outside Voila).
 
     Voila with preheated kernels (``VOILA_PREHEAT=True`` in the kernel's environment) runs
     the notebook before any request arrives, so ``QUERY_STRING`` is empty then;
     ``voila.utils.get_query_string()`` waits for the real request and returns its query
-    string. Outside a preheated Voila kernel (JupyterLab, nbval, pytest, or Voila without
+    string (and puts the request's details, e.g. ``SCRIPT_NAME``, in ``os.environ``).
+    Outside a preheated Voila kernel (JupyterLab, nbval, pytest, or Voila without
     preheating, which sets ``QUERY_STRING`` directly) it never blocks: we read the
     environment only.
     """
-    if os.environ.get("VOILA_PREHEAT", "False") == "True" and os.environ.get("VOILA_KERNEL_ID"):
+    if _preheated():
         try:
             from voila.utils import get_query_string
             return get_query_string() or ""
@@ -91,22 +101,97 @@ def _read_query_string() -> str:
     return os.environ.get("QUERY_STRING", "") or ""
 
 
+def _parse(raw) -> dict:
+    return parse_qs(str(raw)[:2000], keep_blank_values=False)
+
+
+#: Callbacks waiting for the request (:func:`when_query_known`); None when nothing waits.
+_WAITING: list | None = None
+_ARRIVED = threading.Event()  # set by the background read the moment the request is there
+
+
+def query_arrived() -> bool:
+    """True once this page's request has arrived (at once outside a preheated kernel), even
+    while the kernel is still busy and has not applied it yet. Work done ahead of the
+    request checks it to stop in time."""
+    return _ARRIVED.is_set() or (_WAITING is None and (_QUERY is not None or not _preheated()))
+
+
 def _query() -> dict:
     global _QUERY
     if _QUERY is None:
+        if _WAITING is not None:
+            # The page is being built before its request; what it builds now is rebuilt
+            # once the query string is known, so the defaults serve (and nothing blocks).
+            return {}
         try:
-            raw = _read_query_string()
-            _QUERY = parse_qs(str(raw)[:2000], keep_blank_values=False)
+            _QUERY = _parse(_read_query_string())
         except Exception:  # noqa: BLE001 -- hostile values never break a page
             logger.warning("ignored an unreadable query string:\n%s", traceback.format_exc())
             _QUERY = {}
     return _QUERY
 
 
+def _run_logged(callback) -> None:
+    try:
+        callback()
+    except Exception:  # noqa: BLE001 -- the boundary: log it, the page stays as it is
+        logger.error("applying the page's address failed:\n%s", traceback.format_exc())
+
+
+def when_query_known(callback) -> bool:
+    """Call ``callback()`` once the page's query string is known, without waiting for it.
+
+    In a preheated Voila kernel the notebook runs before anyone asks for the page; Voila
+    hands the request's details to the kernel when it arrives (its request-info websocket,
+    which :func:`voila.utils.get_query_string` waits on). Here a background thread does the
+    waiting, then ``callback`` runs on the kernel's own event loop (the thread that handles
+    widget messages), so the page is built and sent at once and the mode and place follow
+    a moment later. Until then :func:`page_mode` and friends give their defaults.
+    Everywhere else (JupyterLab, nbval, Voila without a pool) the query string is already
+    known and ``callback`` runs now. Returns True if it ran now.
+
+    A failing ``callback`` is logged on the server, never shown.
+    """
+    global _WAITING
+    if _WAITING is not None:
+        _WAITING.append(callback)
+        return False
+    if _QUERY is not None or not _preheated():
+        _run_logged(callback)
+        return True
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no event loop running (plain Python): read it the ordinary way
+        _run_logged(callback)
+        return True
+    _WAITING = [callback]
+
+    def arrived(raw: str):
+        global _QUERY, _WAITING
+        waiting, _WAITING = _WAITING, None
+        if _QUERY is None:
+            _QUERY = _parse(raw)
+        for cb in waiting:
+            _run_logged(cb)
+
+    def wait():
+        try:
+            raw = _read_query_string()
+        except Exception:  # noqa: BLE001 -- then the defaults
+            logger.warning("could not read the query string:\n%s", traceback.format_exc())
+            raw = ""
+        _ARRIVED.set()
+        loop.call_soon_threadsafe(arrived, raw)
+
+    threading.Thread(target=wait, name="bondlab-query", daemon=True).start()
+    return False
+
+
 def set_query_string(query: str | None) -> None:
     """Set (or with ``None`` forget) the cached query string. For tests and scripts."""
     global _QUERY
-    _QUERY = None if query is None else parse_qs(str(query)[:2000])
+    _QUERY = None if query is None else _parse(query)
 
 
 def query_param(name: str, default: str | None = None) -> str | None:

@@ -95,7 +95,7 @@ class ModulePage(w.VBox):
     """One module: header and a stepper. Use :func:`show_module`."""
 
     def __init__(self, module_id: str, mode: str | None = None, start: int | None = None,
-                 **kwargs):
+                 navigation: bool = True, links=None, **kwargs):
         super().__init__(**kwargs)
         from workshop.content import load_module, load_references, module_ids
 
@@ -104,8 +104,11 @@ class ModulePage(w.VBox):
         self.module = load_module(module_id)
         self.refs = load_references()
         self.ids = module_ids()
+        # ``links`` rewrites the links in the page's HTML (the workshop page keeps them
+        # inside the page: widgets/workshop_page.py); by default they stay as written.
+        self._links = links or (lambda text: text)
         m = self.module
-        header = [f"<h1>{html.escape(m.title)}</h1>",
+        header = [f'<h1 tabindex="-1">{html.escape(m.title)}</h1>',
                   f"<p class='bondlab-key-idea'><strong>Key idea:</strong> "
                   f"{html.escape(m.key_idea)}</p>",
                   f"<p>About {m.minutes} minutes · {len(m.steps)} steps</p>",
@@ -119,11 +122,12 @@ class ModulePage(w.VBox):
                           "citations and exercises.</p>")
         if module_id == START:
             header.append(self._module_list())
-        self.header = w.HTML("".join(header))
-        footer = self._next_module_link()
+        self.header = w.HTML(self._links("".join(header)))
+        footer = self._next_module_link() if navigation else None
         self.stepper = Stepper([(s.title, lambda s=s: self._build_step(s)) for s in m.steps],
                                start=start, home_href=module_href(START, self.mode)
-                               if module_id != START else None, footer=footer)
+                               if module_id != START else None, footer=footer,
+                               navigation=navigation)
         self.children = [w.HTML(CSS), self.header, self.stepper]
 
     # -- parts --------------------------------------------------------------------
@@ -160,7 +164,7 @@ class ModulePage(w.VBox):
             title += f"<p><em>About {step.minutes} minutes</em></p>"
         parts.append(w.HTML(title))
         body, _ = _with_citations(step.body, self.refs)
-        body_html = markdown_html(body)
+        body_html = self._links(markdown_html(body))
         parts.append(w.HTMLMath(body_html) if "$" in body else w.HTML(body_html))
         if step.interactive != "none":
             widget = safe_build(build_interactive, step.interactive, self.module, step)

@@ -41,6 +41,11 @@ class Stepper(w.VBox):
         Text of that link.
     footer : ipywidgets.Widget, optional
         Shown under the navigation on the last step (e.g. a link to the next module).
+    navigation : bool
+        Show the progress line and Back / Next (default). ``False`` shows the steps only,
+        for a page that drives them with its own navigation (the workshop page calls
+        :meth:`go`); then ``back_button``, ``next_button``, ``home`` and ``footer`` are
+        ``None``.
 
     Attributes
     ----------
@@ -51,17 +56,31 @@ class Stepper(w.VBox):
     index = traitlets.Int(0)
 
     def __init__(self, steps, start=None, home_href="00_start.ipynb",
-                 home_text="All modules", footer=None, **kwargs):
+                 home_text="All modules", footer=None, navigation=True, **kwargs):
         super().__init__(**kwargs)
         self.steps = list(steps)
         if not self.steps:
             raise ValueError("Stepper needs at least one step")
         self._built: dict[int, w.Widget] = {}
         self.status = status_line()
-        self.progress = w.HTML()
-        self.progress.add_class("bondlab-progress")
         self.content = w.VBox()
         self.content.add_class("bondlab-step")
+        self.progress = self.back_button = self.next_button = self.home = self.nav = None
+        self.footer = footer if navigation else None
+        if navigation:
+            self._build_navigation(home_href, home_text)
+            self.children = [self.progress, self.content, self.nav, self.status]
+        else:
+            self.children = [self.content, self.status]
+        self.observe(guard(self._show, self.status), names="index")
+        if start is None:
+            start = query_int("step", 1)
+        self.index = self._clamp((start if isinstance(start, int) else 1) - 1)
+        self._show()
+
+    def _build_navigation(self, home_href, home_text):
+        self.progress = w.HTML()
+        self.progress.add_class("bondlab-progress")
         self.back_button = w.Button(description="Back", icon="arrow-left",
                                     tooltip="Go to the previous step")
         self.next_button = w.Button(description="Next", icon="arrow-right",
@@ -79,13 +98,6 @@ class Stepper(w.VBox):
         self.nav = w.HBox(nav, layout=w.Layout(align_items="center", flex_flow="row wrap",
                                                margin="1rem 0 0 0"))
         self.nav.add_class("bondlab-nav")
-        self.footer = footer
-        self.observe(guard(self._show, self.status), names="index")
-        self.children = [self.progress, self.content, self.nav, self.status]
-        if start is None:
-            start = query_int("step", 1)
-        self.index = self._clamp((start if isinstance(start, int) else 1) - 1)
-        self._show()
 
     # -- state ------------------------------------------------------------------
     @property
@@ -114,6 +126,14 @@ class Stepper(w.VBox):
             self._built[i] = safe_build(builder)
         return self._built[i]
 
+    def release(self, which) -> int:
+        """Close and forget the built steps for which ``which(widget)`` is true, except the
+        visible one; they are built again on their next visit. Returns how many."""
+        gone = [i for i, widget in self._built.items() if i != self.index and which(widget)]
+        for i in gone:
+            _close_tree(self._built.pop(i))
+        return len(gone)
+
     # -- callbacks ----------------------------------------------------------------
     def _back(self, _button=None):
         self.index = self._clamp(self.index - 1)
@@ -123,9 +143,11 @@ class Stepper(w.VBox):
 
     def _show(self, _change=None):
         i = self.index
+        self.content.children = [self.step_widget(i)]
+        if self.nav is None:
+            return
         self.progress.value = (f'<p role="status" aria-live="polite" class="bondlab-progress">'
                                f"<strong>{self.progress_text}</strong></p>")
-        self.content.children = [self.step_widget(i)]
         self.back_button.disabled = i == 0
         last = i == self.n_steps - 1
         self.next_button.disabled = last
@@ -133,3 +155,18 @@ class Stepper(w.VBox):
         if self.footer is not None:
             nav = [c for c in self.nav.children if c is not self.footer]
             self.nav.children = nav + [self.footer] if last else nav
+
+
+def _close_tree(widget) -> None:
+    """Close a widget and every widget it holds (children, layout, style, a figure's
+    toolbar): their models leave the kernel and the page."""
+    stack, seen = [widget], set()
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, w.Widget) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        for name in item.keys:
+            value = getattr(item, name, None)
+            stack.extend(value if isinstance(value, (list, tuple)) else [value])
+        item.close()

@@ -6,7 +6,7 @@ Everything a facilitator might change is an environment variable, listed in the 
 import logging
 import os
 
-from server.preheat import READING_PAGES, start_page_first
+from server.preheat import WORKSHOP_PAGE, one_page_pool, pool_config, room_size
 from server.privacy import install_in_voila
 from server.shell import shell_resources
 from server.voila_fixes import fix_binary_frames, fix_lost_wakeup
@@ -43,15 +43,19 @@ c.VoilaExecutor.cell_error_instruction = (
     "you can reload the page, or carry on without it."
 )
 
-# One ready kernel per page, so the first page appears fast.
+# Ready kernels ("preheated": the page already built) for the one workshop page only, which
+# every participant opens: ROOM of them for a room (`ROOM=30 make workshop`), else one, so
+# the server stays light for a person alone. Every other page starts its kernel when opened.
+# The pool fills one kernel at a time, and only when no page has been taken for a few
+# seconds, so refilling never competes with a room that has just arrived (server/preheat.py).
+# The console says "room ready: N of M".
+ROOM = room_size()
 c.VoilaConfiguration.preheat_kernel = True
-c.VoilaConfiguration.default_pool_size = int(os.environ.get("BONDLAB_POOL_SIZE", "1"))
-# ... and the start page's kernel first: Voila would start every page's pooled kernel at
-# the same moment, and the facilitator's first click would wait for all of them.
-start_page_first("00_start.ipynb")
-# Pages nobody opens as a room (the guide, the references, the lecturer's gallery) start
-# their kernel when opened: an idle pooled kernel holds ~100 MB for the whole day.
-c.VoilaKernelManager.preheat_denylist = list(READING_PAGES)
+c.VoilaConfiguration.default_pool_size = 0
+c.VoilaKernelManager.kernel_pools_config = pool_config(ROOM)
+one_page_pool(ROOM)
+print(f"\n  Keeping {ROOM} workshop page{'s' if ROOM != 1 else ''} ready ({WORKSHOP_PAGE}; "
+      f"set ROOM=30 for a room of 30).\n", flush=True)
 
 # The room's experiment (class_experiment.ipynb): the facilitator key, made once in the data
 # directory (or read from BONDLAB_FACILITATOR_KEY_FILE) and printed for whoever started the

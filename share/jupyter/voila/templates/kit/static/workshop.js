@@ -1,0 +1,79 @@
+// The one workshop page (widgets/workshop_page.py), the browser's side. Two hidden widgets
+// carry the place between the page and its kernel:
+// - .bondlab-place-signal holds <span data-place="m=2&s=3"> (numbers only): kept in this
+//   tab's sessionStorage, which is gone when the tab closes. Never the address, the history
+//   or localStorage: nothing outlives the tab.
+// - .bondlab-go is a text box the kernel listens to: links marked data-kit-go are sent
+//   there instead of loading a page, and after a reload of the same address the kept
+//   place is sent there once, so the person is back where they were.
+// Pages without these widgets are left alone.
+(function () {
+  "use strict";
+  var KEY = "kit-place";
+  var store = null;
+  try { store = window.sessionStorage; } catch (error) { store = null; }
+  var address = window.location.pathname + window.location.search;
+  var pending = null;  // the place to restore once the page's widgets are there
+  if (store) {
+    try {
+      var kept = JSON.parse(store.getItem(KEY) || "null");
+      if (kept && kept.address === address && typeof kept.place === "string") {
+        pending = kept.place;
+      }
+    } catch (error) { pending = null; }
+  }
+  var shown = null;
+  var focusHeading = false;
+
+  function send(text) {
+    var box = document.querySelector(".bondlab-go input");
+    if (!box) { return false; }
+    box.value = text;
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    box.dispatchEvent(new Event("change", {bubbles: true}));
+    return true;
+  }
+
+  function scan() {
+    var signal = document.querySelector(".bondlab-place-signal [data-place]");
+    if (!signal) { return; }
+    if (pending !== null) {
+      if (send(pending)) { pending = null; }
+      return;  // keep the old place until the kernel has answered with the restored one
+    }
+    var place = signal.getAttribute("data-place");
+    if (place !== shown) {
+      var moved = shown !== null && place.split("&")[0] !== shown.split("&")[0];
+      shown = place;
+      if (store) {
+        try { store.setItem(KEY, JSON.stringify({address: address, place: place})); } catch (error) { /* full or blocked: no reload memory */ }
+      }
+      if (moved) { focusHeading = true; }
+    }
+    if (focusHeading) {
+      var active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) {
+        var heading = document.querySelector(".bondlab-workshop h1");
+        if (heading) { heading.focus(); focusHeading = false; }
+      }
+    }
+  }
+
+  var queued = false;
+  new MutationObserver(function () {
+    if (queued) { return; }
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; scan(); });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  // Before the shell's own link handler (document, capture): a link inside the page is
+  // answered by the kernel, so no page is loaded and no history entry is made.
+  window.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a[data-kit-go]");
+    if (!a || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+    if (send(a.getAttribute("data-kit-go"))) {
+      event.preventDefault();
+      focusHeading = true;
+    }
+  }, true);
+})();
