@@ -41,9 +41,7 @@ def built():
     return {name: factory() for name, factory in REGISTRY.items()}
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_every_slider_takes_its_range_from_its_param(built, name):
-    widget = built[name]
+def check_controls(name, widget):
     for control in number_controls(widget) if widget is not None else ():
         what = f"{name}: {control.description or type(control).__name__}"
         param = getattr(control, "param", None)
@@ -54,6 +52,30 @@ def test_every_slider_takes_its_range_from_its_param(built, name):
         assert param.low is None or param.low <= low, what
         assert param.high is None or high <= param.high, what
         assert low <= control.value <= high, what
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_slider_takes_its_range_from_its_param(built, name):
+    check_controls(name, built[name])
+
+
+def test_the_class_experiment_dashboards_sliders_take_their_range_from_the_room(
+        monkeypatch, tmp_path):
+    """The facilitator's settings (messages, checks per message, days kept) and the retention
+    of an open room: their ranges are the room store's own table (workshop.room.SETTINGS)."""
+    monkeypatch.setenv("BONDLAB_STATE_DIR", str(tmp_path))
+    from widgets import class_experiment as ce
+    from workshop import room
+
+    d = ce.FacilitatorDashboard()
+    d.key_field.value = room.facilitator_key()
+    d.unlock_button.click()
+    d.open_field.value = room.start_room()
+    d.open_button.click()
+    controls = number_controls(d)
+    assert len(controls) == 4, [c.description for c in controls]
+    assert {c.param_name for c in controls} == set(room.SETTINGS)
+    check_controls("class experiment dashboard", d)
 
 
 def test_the_science_components_have_sliders(built):

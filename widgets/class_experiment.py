@@ -536,21 +536,9 @@ class FacilitatorDashboard(w.VBox):
             raise PermissionError("facilitator action without the key")
 
     def _build_setup(self):
-        self.rewards = number_control(low=room.REWARDS_RANGE[0], high=room.REWARDS_RANGE[1],
-                                      default=8, label="Messages before they stop",
-                                      integer=True, help="Messages each person gets before "
-                                      "they silently stop")
-        self.ratio = number_control(low=room.RATIO_RANGE[0], high=room.RATIO_RANGE[1],
-                                    default=4.0, step=0.5, integer=False,
-                                    label="Checks per message, unpredictable schedule",
-                                    help="Average checks per message on the variable schedule")
-        self.retention = number_control(low=room.RETENTION_RANGE[0],
-                                        high=room.RETENTION_RANGE[1],
-                                        default=room.DEFAULT_RETENTION_DAYS, integer=True,
-                                        label="Keep the results for (days)",
-                                        help="After this many days from the start the room's "
-                                             "results are deleted automatically; each "
-                                             "participant is told this period")
+        self.rewards = number_control(room.SETTINGS["rewards"], "rewards")
+        self.ratio = number_control(room.SETTINGS["ratio"], "ratio")
+        self.retention = number_control(room.SETTINGS["retention_days"], "retention_days")
         self.start_button = _btn("Start a room", "Make a new room code and link",
                                   icon="play", style="primary")
         self.start_button.on_click(guard(self.start, self.status))
@@ -633,14 +621,13 @@ class FacilitatorDashboard(w.VBox):
         self.single_panel.set_title(0, SINGLE_TITLE)
         self.single_panel.add_class("bondlab-not-projected")
         self.confirm = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        self.keep = number_control(low=room.RETENTION_RANGE[0], high=room.RETENTION_RANGE[1],
-                                   value=self.current.retention_days, integer=True,
-                                   label="Keep the results for (days)",
-                                   help="Days from the room's start until its results are "
-                                        "deleted automatically. A longer period applies only "
-                                        "to results shared after the change: results already "
-                                        "shared keep the period their participants were told",
+        self.keep = number_control(room.SETTINGS["retention_days"], "retention_days",
+                                   value=self.current.retention_days,
                                    on_change=self.set_retention, status=self.status)
+        self.keep.tooltip = ("Days from the room's start until its results are deleted "
+                             "automatically. A longer period applies only to results shared "
+                             "after the change: results already shared keep the period their "
+                             "participants were told")
         self.kept = w.HTML()
         self.refresh_button.on_click(guard(self.refresh, self.status))
         self.auto.observe(guard(self._auto_changed, self.status), names="value")

@@ -12,7 +12,7 @@ Contents
   callback or component logs its traceback on the server (logger ``"bondlab"``, written to
   the kernel's real stderr, which Voila copies into the server log) and shows a calm line on
   the page. Participants never see a traceback.
-- :func:`number_control`, :func:`debounce` -- labelled sliders that also take a typed value,
+- :func:`number_control` -- labelled sliders that also take a typed value,
   built from the engine's parameter tables (:class:`bondlab._params.Param`).
 - :func:`markdown_html`, :func:`mode_notes` -- Markdown with LaTeX kept intact, for the
   facilitator and lecture extras (rendered by ``ipywidgets.HTMLMath``).
@@ -40,7 +40,7 @@ __all__ = [
     "query_arrived",
     "CALM_UPDATE", "CALM_BUILD", "NOT_AVAILABLE", "logger", "status_line", "guard",
     "safe_build", "calm_message",
-    "number_control", "debounce",
+    "number_control",
     "markdown_html", "mode_notes",
 ]
 
@@ -310,25 +310,22 @@ def safe_build(factory, *args, message: str = CALM_BUILD, **kwargs):
 
 # --------------------------------------------------------------------------- controls
 
-def number_control(param=None, name: str | None = None, *, low=None, high=None,
-                   default=None, label: str | None = None, step=None, help: str = "",
-                   unit: str = "", integer: bool | None = None, value=None,
-                   on_change=None, status: w.HTML | None = None):
+def number_control(param, name: str | None = None, *, value=None, on_change=None,
+                   status: w.HTML | None = None):
     """A labelled slider that also takes a typed value, one model run per settled value.
 
     Parameters
     ----------
-    param : bondlab._params.Param, optional
-        An entry of an engine class's ``parameters`` table, the single source of truth:
-        the range (:attr:`~bondlab._params.Param.slider_range`), default, label, help, unit
-        and step come from it, and it is kept on the widget as ``.param``. Without one,
-        ``low``, ``high`` (and the rest) are given as keywords; with one they may not be.
+    param : bondlab._params.Param
+        An entry of a ``parameters`` table (the engine's, or a service's such as
+        ``workshop.room.SETTINGS``), the single source of truth: the range
+        (:attr:`~bondlab._params.Param.slider_range`), default, label, help, unit and step
+        come from it, and it is kept on the widget as ``.param``. A slider never has a range
+        of its own (tests/test_slider_ranges.py).
     name : str, optional
         The parameter's name (kept on the widget as ``.param_name``).
-    integer : bool, optional
-        IntSlider instead of FloatSlider (default: from ``param.kind`` or the types).
     value : optional
-        Start value (default: the default).
+        Start value (default: the Param's default).
     on_change : callable, optional
         Called with the new value; wrapped in :func:`guard` (``status`` shows the calm line).
 
@@ -341,27 +338,12 @@ def number_control(param=None, name: str | None = None, *, low=None, high=None,
     >>> (s.min, s.max, s.value, s.description, s.continuous_update, s.readout)
     (0.0, 1.0, 0.25, 'Chance of warmth', False, True)
     """
-    if param is not None:
-        if (low, high, default) != (None, None, None):
-            raise ValueError(f"number_control: the range and default of {name!r} come from "
-                             f"its Param; give a Param with slider=(low, high) instead")
-        low, high = param.slider_range
-        default = param.default
-        label = label or param.label
-        help = help or getattr(param, "help", "")
-        unit = unit or getattr(param, "unit", "")
-        step = step if step is not None else getattr(param, "step", None)
-        if integer is None:
-            integer = getattr(param, "kind", None) is int
-    if low is None or high is None:
-        raise ValueError(f"number_control needs a range for {name or label!r}: "
-                         f"got low={low!r}, high={high!r}")
+    low, high = param.slider_range
+    default, label, step = param.default, param.label, getattr(param, "step", None)
+    help, unit = getattr(param, "help", ""), getattr(param, "unit", "")
+    integer = getattr(param, "kind", None) is int
     if default is None:
         default = low
-    if integer is None:
-        integer = all(isinstance(v, int) and not isinstance(v, bool)
-                      for v in (low, high, default))
-    label = label or (name or "").replace("_", " ")
     text = f"{label} ({unit})" if unit else label
     start = default if value is None else value
     common = dict(description=text, continuous_update=False, readout=True,
@@ -383,52 +365,6 @@ def number_control(param=None, name: str | None = None, *, low=None, high=None,
         handler = guard(lambda change: on_change(change["new"]), status)
         slider.observe(handler, names="value")
     return slider
-
-
-def debounce(wait: float = 0.15):
-    """Decorator: run at once on the first call, then once more for the last of a burst.
-
-    Leading and trailing edge: a call after a quiet moment runs immediately (a key press
-    is answered without waiting); calls that follow within ``wait`` seconds of each other
-    are collapsed into one run with the latest arguments, ``wait`` seconds after the last
-    of them (a drag runs the model for the final value, not for every value in between).
-
-    Inside a kernel the trailing call is scheduled on the kernel's running asyncio loop
-    (the same thread as widget messages). Without a running loop (plain Python, tests)
-    every call runs at once, so tests stay synchronous. Sliders already use
-    ``continuous_update=False``; use this for controls that fire many events (text
-    boxes, play buttons).
-    """
-    def decorate(fn):
-        handle = None
-        last = float("-inf")
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            nonlocal handle, last
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return fn(*args, **kwargs)
-            now = loop.time()
-            quiet = handle is None and now - last >= wait
-            last = now
-            if quiet:
-                return fn(*args, **kwargs)
-            if handle is not None:
-                handle.cancel()
-
-            def trailing():
-                nonlocal handle
-                handle = None
-                fn(*args, **kwargs)
-
-            handle = loop.call_later(wait, trailing)
-            return None
-
-        return wrapper
-
-    return decorate
 
 
 # --------------------------------------------------------------------------- text & modes

@@ -63,8 +63,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from bondlab._params import Param
+
 __all__ = [
-    "KINDS", "ALPHABET", "CODE_LENGTH", "DEFAULT_RETENTION_DAYS", "RETENTION_RANGE",
+    "KINDS", "ALPHABET", "CODE_LENGTH", "SETTINGS", "DEFAULT_RETENTION_DAYS", "RETENTION_RANGE",
     "REWARDS_RANGE", "RATIO_RANGE", "MAX_PRESSES", "MAX_SECONDS", "MIN_GROUP", "PURGE_SECONDS",
     "min_group",
     "RoomError", "Refused", "NoSuchRoom", "RoomClosed", "Room",
@@ -82,10 +84,22 @@ KINDS = ("continuous", "variable")
 #: Room-code letters: no 0/O, 1/I/L, so a code read off a projector is typed right.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-DEFAULT_RETENTION_DAYS = 7
-RETENTION_RANGE = (1, 90)
-REWARDS_RANGE = (1, 50)
-RATIO_RANGE = (1.5, 20.0)
+#: The room's settings, one table for what the store accepts and what the dashboard offers.
+SETTINGS = {
+    "rewards": Param(int, 1, 50, default=8, label="Messages before they stop",
+                     help="Messages each person gets before they silently stop", step=1),
+    "ratio": Param(float, 1.5, 20.0, default=4.0, label="Checks per message, unpredictable "
+                   "schedule", help="Average checks per message on the variable schedule",
+                   step=0.5),
+    "retention_days": Param(int, 1, 90, default=7, label="Keep the results for", unit="days",
+                            help="Days from the room's start until its results are deleted "
+                                 "automatically; each participant is told this period",
+                            step=1),
+}
+DEFAULT_RETENTION_DAYS = SETTINGS["retention_days"].default
+RETENTION_RANGE = (SETTINGS["retention_days"].low, SETTINGS["retention_days"].high)
+REWARDS_RANGE = (SETTINGS["rewards"].low, SETTINGS["rewards"].high)
+RATIO_RANGE = (SETTINGS["ratio"].low, SETTINGS["ratio"].high)
 #: Bounds for a stored result (the game itself stops at 300 checks).
 MAX_PRESSES = 1000
 MAX_SECONDS = 3 * 3600.0
