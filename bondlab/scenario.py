@@ -179,7 +179,7 @@ class Scenario(Model):
         "support": Param(float, 0, 1, default=0.0, label="Support from others",
                          help="Friends, family, a group: other sources of warmth after "
                               "leaving.", step=0.05, slider=(0.05, 1)),
-        "reminders": Param(float, 0, 7, default=1.0, label="Reminders per week",
+        "reminders": Param(float, 0, 7, default=1.0, label="Reminders",
                            help="Songs, places, dates that bring the partner to mind.",
                            unit="per week", step=0.5),
         "mood_noise": Param(float, 0, 2, default=0.15, label="Ups and downs",

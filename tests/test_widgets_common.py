@@ -136,4 +136,6 @@ def test_no_control_label_repeats_its_unit():
                 control = c.number_control(param, name)
                 text = control.description
                 assert text.count(f"({param.unit})") == 1, (model.__name__, name, text)
+                # nor says it twice in other words ("Reminders per week (per week)")
+                assert param.unit not in param.label, (model.__name__, name, text)
     assert bondlab.CyclePartner.parameters["calm_days"].unit == "days"
