@@ -31,6 +31,11 @@ def jupyterlab(tmp_path_factory):
     root = tmp / "repo"
     shutil.copytree(ROOT / "labs", root / "labs", ignore=shutil.ignore_patterns("__pycache__"))
     port, token = free_port(), secrets.token_hex(16)
+    # Every cell stays in the page: JupyterLab's default windowing may detach cells scrolled out
+    # of view (Run All ends at the bottom), and the figure is near the top.
+    tracker = tmp / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}')
     env = dict(os.environ, JUPYTER_CONFIG_PATH="", JUPYTER_CONFIG_DIR=str(tmp / "config"),
                JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
