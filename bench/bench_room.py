@@ -73,11 +73,30 @@ SLIDERS = {"IntSliderModel", "FloatSliderModel"}
 CANVAS = "MPLCanvasModel"
 #: The one workshop page (server.preheat.WORKSHOP_PAGE) every participant opens.
 PAGE = "index.ipynb"
+#: The components whose step shows a figure driven by sliders.
+FIGURES = {"schedule_explorer", "attachment_figure", "cycle_timeline", "opponent_playground",
+           "leaving_simulator"}
+
+
+def _places():
+    """From the module texts, so that a step added to a module cannot point these elsewhere:
+    each module's first figure step (module 2's first: it opens with its figure), and each
+    module's last step whose Next leads into a module that opens with a figure."""
+    from workshop.content import load_module, module_ids
+
+    steps = {int(mid[:2]): load_module(mid).steps for mid in module_ids() if mid[:2] != "00"}
+    first = {n: next((j for j, st in enumerate(st_list, 1) if st.interactive in FIGURES), None)
+             for n, st_list in steps.items()}
+    figure = [(PAGE, f"m={n}&s={first[n]}") for n in sorted(first, key=lambda n: n != 2)
+              if first[n] is not None]
+    ends = [(f"m={n}&s={len(steps[n])}", f"m={n + 1}&s=1") for n in sorted(steps)
+            if first.get(n + 1) == 1]
+    return figure, ends
+
+
 #: Places in it whose one interactive is a figure driven by sliders (page, query).
-FIGURE_STEPS = [(PAGE, "m=2&s=1"), (PAGE, "m=1&s=2"), (PAGE, "m=3&s=1"), (PAGE, "m=4&s=1"),
-                (PAGE, "m=5&s=2")]
 #: Last steps whose Next leads to a module that opens with a figure (query, next place).
-MODULE_ENDS = [("m=1&s=6", "m=2&s=1"), ("m=2&s=6", "m=3&s=1"), ("m=3&s=6", "m=4&s=1")]
+FIGURE_STEPS, MODULE_ENDS = _places()
 PLACE = re.compile(r'data-place="([^"]*)"')
 GOAL_P95 = 0.5  # seconds, slider to figure
 
