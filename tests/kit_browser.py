@@ -185,3 +185,22 @@ class PageWatch:
 
 def wait_ready(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_function(READY_JS, timeout=timeout_ms, polling=50)
+
+
+def in_own_thread(fn, *args):
+    """``fn(*args)`` in a thread of its own, where no event loop runs: the browser tests'
+    Playwright keeps one running in the main thread for the whole session, so after them
+    ``asyncio.run`` refuses to start there, and code that schedules work on "the running
+    loop" (as a kernel's does) would find Playwright's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def run_fresh(coroutine):
+    """Run ``coroutine`` on a fresh event loop in its own thread (see :func:`in_own_thread`)."""
+    import asyncio
+
+    return in_own_thread(asyncio.run, coroutine)
+

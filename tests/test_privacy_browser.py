@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from kit_browser import VoilaServer
+from kit_browser import VoilaServer, run_fresh
 from workshop import room
 
 DAY = 86400.0
@@ -92,7 +92,7 @@ def test_the_running_server_purges_on_a_schedule(tmp_path, monkeypatch):
         finally:
             timer.stop()
 
-    assert asyncio.run(run()), "purged by the timer, with no room action in between"
+    assert run_fresh(run()), "purged by the timer, with no room action in between"
 
 
 def test_the_clear_site_data_handler_answers_with_the_header(server):

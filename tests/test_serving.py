@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import zmq
@@ -12,6 +11,7 @@ from jupyter_client.session import Session
 
 import server.preheat
 import server.voila_fixes
+from kit_browser import run_fresh
 
 
 async def _reply_after_shadow_send(session: Session) -> bool:
@@ -39,12 +39,6 @@ async def _reply_after_shadow_send(session: Session) -> bool:
         kernel_side.close(linger=0)
         ctx.term()
         sync_ctx.term()
-
-
-def run_fresh(coroutine):
-    """Run on a fresh event loop in its own thread (the browser tests leave one running)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture

@@ -126,13 +126,21 @@ class Stepper(w.VBox):
             self._built[i] = safe_build(builder)
         return self._built[i]
 
-    def release(self, which) -> int:
+    def release(self, which, visible_too: bool = False) -> int:
         """Close and forget the built steps for which ``which(widget)`` is true, except the
-        visible one; they are built again on their next visit. Returns how many."""
-        gone = [i for i, widget in self._built.items() if i != self.index and which(widget)]
+        visible one unless ``visible_too`` (the page has left this stepper); they are built
+        again on their next visit (:meth:`show_step`). Returns how many."""
+        gone = [i for i, widget in self._built.items()
+                if (visible_too or i != self.index) and which(widget)]
         for i in gone:
             _close_tree(self._built.pop(i))
+        if self.index in gone:
+            self.content.children = []
         return len(gone)
+
+    def show_step(self) -> None:
+        """Show the current step again, building it if it was released."""
+        self._show()
 
     # -- callbacks ----------------------------------------------------------------
     def _back(self, _button=None):

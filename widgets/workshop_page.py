@@ -288,6 +288,8 @@ class WorkshopPage(w.VBox):
         if part != self.part:
             self._release_figures(self.part)
         stepper = self._stepper(part)
+        if stepper is not None and not stepper.content.children:
+            stepper.show_step()  # its step was released when the page left it
         if stepper is not None and step is not None:
             stepper.go(stepper.n_steps if step == -1 else step)
         self.part = part
@@ -299,7 +301,7 @@ class WorkshopPage(w.VBox):
     def _release_figures(self, part: str) -> None:
         stepper = self._stepper(part)
         if stepper is not None and stepper.release(
-                lambda widget: next(_canvases(widget), None) is not None):
+                lambda widget: next(_canvases(widget), None) is not None, visible_too=True):
             _give_back_memory()
 
     # -- navigation -------------------------------------------------------------------
