@@ -628,6 +628,7 @@ async def slider_phase(server, rooms, browsers, seconds, period):
     try:
         for n in rooms:
             k = min(browsers, n - 1)  # a room of 1 is the baseline: one protocol client
+            wait_room_ready(server, n)  # the room opens ready pages, as it would in a session
             print(f"\nslider phase: {n} participants ({k} in Chromium), "
                   f"{seconds:g} s, a move every {period:g} s each, load {os.getloadavg()[0]:.1f}", flush=True)
             r = await slider_room(server, n, k, seconds, period, browser)

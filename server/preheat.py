@@ -11,9 +11,11 @@ room of 30 arrived, 30 new kernels started in the same seconds as the 30 pages b
 served, and the room waited for them (measured: 47-52 s instead of the pool's few).
 :func:`one_page_pool` fills the pool one kernel at a time instead, each one only once the
 server has been quiet for :data:`QUIET` seconds (no page taken from the pool) and the
-machine's processors are at least :data:`IDLE_SHARE` idle, and each waits until the
-previous one has built its page *and* finished building its modules ahead (its process has
-gone quiet): a refill never competes with a room at work. Measured before this (room of 30,
+machine's processors are at least :data:`IDLE_SHARE` idle (on 2 cores: one kernel may
+still be building its modules ahead on one core while the next starts on the other, but
+not while a room keeps both busy), and each waits until the previous one has built its
+page. A page counts as ready once its kernel has also finished building its modules ahead
+(its process has gone quiet). Measured before this (room of 30,
 2 cores): a refill running under the room's first slider moves gave a slider p95 of 3.7 s,
 against 85-264 ms once it had finished. The console says "room ready: N of M" as it fills,
 and :func:`workshop.room.write_ready` keeps the same count for the facilitator's page.
@@ -37,8 +39,9 @@ QUIET = 5.0
 #: Longest wait (s) for one pooled kernel to build its page before filling the next.
 BUILD_CAP = 120.0
 #: Share of the machine's CPU time that must have been idle over the last second before
-#: another kernel is started (a kernel's start and build take several seconds of CPU).
-IDLE_SHARE = 0.5
+#: another kernel is started (a kernel's start and build take several seconds of CPU; on
+#: 2 cores, one core busy leaves 0.5).
+IDLE_SHARE = 0.4
 #: Seconds a pooled kernel must stay quiet before it counts as ready: longer than the wait
 #: before it builds modules ahead (widgets.workshop_page.AHEAD_AFTER, 2 s).
 SETTLE = 3.0
@@ -101,6 +104,8 @@ def one_page_pool(size: int, notebook: str = WORKSHOP_PAGE) -> bool:
                 self._last_taken = float("-inf")
                 self._ready_said = None
                 self._settled: set[str] = set()  # pooled kernels done building
+                self._settling: set[asyncio.Task] = set()
+                self._started = 0
                 super().__init__(**kw)
 
             def fill_if_needed(self, delay=None, notebook_name=None, **kw):
@@ -127,20 +132,28 @@ def one_page_pool(size: int, notebook: str = WORKSHOP_PAGE) -> bool:
                     if quiet_for < QUIET:
                         await asyncio.sleep(QUIET - quiet_for)
                         continue
-                    if self._settled:  # the very first page of a server does not wait
+                    if self._started:  # the very first page of a server does not wait
                         await _idle_moment(IDLE_SHARE, IDLE_CAP)
                     if loop.time() - self._last_taken < QUIET:
                         continue  # a page was taken meanwhile: quiet again first
                     self._start_one()
+                    self._started += 1
                     try:
                         content = await self._pool()[-1]
                         await _built(content, BUILD_CAP)
-                        await _settled(self._pid(content["kernel_id"]), BUILD_CAP)
-                        self._settled.add(content["kernel_id"])
+                        self._settling.add(loop.create_task(self._settle(content["kernel_id"])))
                     except Exception:  # noqa: BLE001 -- Voila logs it; try the next one
                         log.warning("preheating %s failed", notebook, exc_info=True)
                         await asyncio.sleep(QUIET)
+
+            async def _settle(self, kernel_id):
+                """Count the page ready once its kernel has built its modules ahead."""
+                try:
+                    await _settled(self._pid(kernel_id), BUILD_CAP)
+                    self._settled.add(kernel_id)
                     self._say_ready()
+                finally:
+                    self._settling.discard(asyncio.current_task())
 
             def _start_one(self):
                 """Voila's own fill, for one kernel more than the pool holds now."""
@@ -176,8 +189,9 @@ def one_page_pool(size: int, notebook: str = WORKSHOP_PAGE) -> bool:
                     write_ready(*said)
 
             async def shutdown_all(self, *a, **kw):
-                if self._filler is not None:
-                    self._filler.cancel()
+                for task in [self._filler, *self._settling]:
+                    if task is not None:
+                        task.cancel()
                 write_ready(None, size)
                 return await super().shutdown_all(*a, **kw)
 

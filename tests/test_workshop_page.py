@@ -12,7 +12,7 @@ import pytest
 
 from workshop.content import load_module, module_ids
 from kit_browser import in_own_thread, run_fresh
-from widgets import common
+from widgets import common, workshop_page
 from widgets.workshop_page import (WorkshopPage, _canvases, in_page_links, parse_place,
                                     show_workshop)
 
@@ -53,6 +53,11 @@ def test_next_runs_across_every_module_and_back_returns():
 def _live_canvases():
     from ipywidgets.widgets.widget import _instances
     return [m for m in _instances.values() if type(m).__name__ == "Canvas"]
+
+
+def _still_open(widgets) -> int:
+    from ipywidgets.widgets.widget import _instances
+    return sum(1 for x in widgets if any(x is m for m in _instances.values()))
 
 
 def test_figures_of_modules_left_behind_are_released_and_notes_kept():
@@ -137,6 +142,7 @@ def test_page_is_built_before_its_request_and_follows_the_address(monkeypatch):
         return "m=2&s=3&mode=lecture"
 
     monkeypatch.setattr(common, "_read_query_string", the_request_comes_later)
+    monkeypatch.setattr(workshop_page, "CLOSE_AFTER", 0.2)
 
     async def kernel():
         page = show_workshop()
@@ -155,16 +161,18 @@ def test_page_is_built_before_its_request_and_follows_the_address(monkeypatch):
             if page._known:
                 break
             await asyncio.sleep(0.05)
+        assert _still_open(page.built_for_participants) == len(IDS)  # not yet
+        await asyncio.sleep(0.5)
         return page
 
     page = run_fresh(kernel())
     assert page.place == "m=2&s=3" and page.mode == "lecture"
     assert "For lecture and study" in str(page.view.children[0].stepper.content.children[0].children)
     assert set(page.built) == {IDS[2]}  # what was built for participants was rebuilt
-    # ... and closed: none of its widgets is left in the kernel or the page
-    assert all(old.comm is None for old in page.built_for_participants)
-    assert all(canvas.comm is None for old in page.built_for_participants
-               for canvas in _canvases(old))
+    # ... and closed soon after: none of its widgets is left in the kernel or the page
+    assert _still_open(page.built_for_participants) == 0
+    assert not [c for old in page.built_for_participants for c in _canvases(old)
+                if c in _live_canvases()]
 
 
 def test_notebook_is_thin_neutral_and_clean():

@@ -231,8 +231,7 @@ class WorkshopPage(w.VBox):
             part, step = parse_place(params, self.ids)
         if wanted != self.mode:
             self.mode = wanted
-            for widget in self.built.values():  # built in the default mode: closed, rebuilt
-                close_tree(widget)
+            _close_later(list(self.built.values()))  # built in the default mode: rebuilt
             self.built.clear()
             self.menu.options = self._menu_options()
         self._known = True
@@ -421,6 +420,26 @@ def _give_back_memory_soon() -> None:
         _give_back_memory()
 
     _collecting.append(loop.call_later(COLLECT_AFTER * (1 + random.random()), collect))
+
+
+#: Seconds before the parts built in the wrong mode are closed: the browser is still
+#: making its models of them from the page's state when the address arrives, and a close
+#: for a model it has not made yet shows as "Comm not found" in its console.
+CLOSE_AFTER = 30.0
+
+
+def _close_later(widgets) -> None:
+    """Close ``widgets`` (and all they hold) :data:`CLOSE_AFTER` s from now, then give
+    their memory back; at once without an event loop."""
+    def close():
+        for widget in widgets:
+            close_tree(widget)
+        _give_back_memory_soon()
+
+    try:
+        asyncio.get_running_loop().call_later(CLOSE_AFTER, close)
+    except RuntimeError:
+        close()
 
 
 def _give_back_memory() -> None:
