@@ -29,7 +29,8 @@ closed (their figures, models and pixels leave the kernel and the page) and buil
 with their starting settings, if the person comes back. Its other steps are kept: the notes
 a person typed (which live only in the page) and their quick-check answers are still there.
 Keeping every figure grew a kernel to about 310 MB after the whole workshop; the limit is
-250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure).
+250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure). The
+memory is collected a few seconds after the move (:data:`COLLECT_AFTER`), not during it.
 
 **Reload.** The page tells the browser where the person is through a hidden widget; the
 kit's template script (``static/workshop.js``) keeps that place (numbers only) in the
@@ -50,7 +51,7 @@ import ipywidgets as w
 from widgets.common import (MODES, guard, kit_style, logger, page_mode, query_arrived,
                             query_param, safe_build, status_line, when_query_known)
 from widgets.module_page import START, ModulePage
-from widgets.stepper import progress_html
+from widgets.stepper import close_tree, progress_html
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
 
@@ -181,6 +182,9 @@ class WorkshopPage(w.VBox):
         top = w.HBox([self.menu, self.open_button])
         top.add_class("bondlab-menu")
         self.progress = w.HTML()
+        #: facilitator mode: "Room ready: 28 of 30 pages" while the server keeps a pool
+        self.room_ready = w.HTML(layout=w.Layout(display="none"))
+        self.room_ready.add_class("bondlab-room-ready")
         self.view = w.Box(layout=w.Layout(display="block"))
         self.back_button = w.Button(description="Back", icon="arrow-left")
         self.next_button = w.Button(description="Next", icon="arrow-right",
@@ -200,8 +204,8 @@ class WorkshopPage(w.VBox):
         self.inbox = w.Text(layout=w.Layout(display="none"), description="Place")
         self.inbox.add_class("bondlab-go")
         self.inbox.observe(guard(self._from_browser, self.status), names="value")
-        self.children = kit_style() + [top, self.progress, self.view, self.nav, self.status,
-                                       self.signal, self.inbox]
+        self.children = kit_style() + [top, self.room_ready, self.progress, self.view, self.nav,
+                                       self.status, self.signal, self.inbox]
         self._explicit = (mode, part, step)
         if not when_query_known(self._apply_address):
             self.show(part or START, step or 1)  # until the address arrives
@@ -220,13 +224,41 @@ class WorkshopPage(w.VBox):
             self.remove_class(f"bondlab-mode-{self.mode}")
             self.add_class(f"bondlab-mode-{wanted}")
             self.mode = wanted
-            self.built.clear()  # built in the default mode before the request: rebuild
+            for widget in self.built.values():  # built in the default mode: closed, rebuilt
+                close_tree(widget)
+            self.built.clear()
             self.menu.options = self._menu_options()
         self._known = True
+        if self.mode == "facilitator":
+            self._say_room_ready()
         self.show(part or START, step or 1)
         for text in self._queued:
             self.go_to(text)
         self._queued.clear()
+
+    #: Seconds between two looks at the server's ready count (facilitator mode only).
+    ROOM_READY_EVERY = 5.0
+
+    def _say_room_ready(self) -> None:
+        """Show how many workshop pages the server keeps ready (``ROOM=30 make workshop``),
+        and look again every :attr:`ROOM_READY_EVERY` s while the page is open."""
+        from workshop.room import read_ready
+
+        said = read_ready()
+        if said is None:
+            self.room_ready.layout.display = "none"
+        else:
+            ready, of = said
+            text = f"Room ready: {ready} of {of} pages" + (
+                "" if ready == of else " (more are being prepared; people can join already)")
+            self.room_ready.value = f'<p class="bondlab-room-ready-line">{html.escape(text)}</p>'
+            self.room_ready.layout.display = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python: said once
+            return
+        if self.comm is not None:  # closed pages stop looking
+            loop.call_later(self.ROOM_READY_EVERY, guard(self._say_room_ready, self.status))
 
     def _from_browser(self, change):
         text = str(change["new"] or "")[:500]
@@ -296,7 +328,7 @@ class WorkshopPage(w.VBox):
         stepper = self._stepper(part)
         if stepper is not None and stepper.release(
                 lambda widget: next(_canvases(widget), None) is not None, visible_too=True):
-            _give_back_memory()
+            _give_back_memory_soon()
 
     # -- navigation -------------------------------------------------------------------
     def _neighbour(self, delta: int) -> str | None:
@@ -357,6 +389,33 @@ class WorkshopPage(w.VBox):
         self.signal.value = f'<span data-place="{html.escape(self.place)}"></span>'
 
 
+#: Seconds after a move before the released figures' memory is collected, plus up to as
+#: much again at random: a full collection costs 0.15-0.3 s of CPU, and a room of 30
+#: pressing Next together waited for 30 of them before their pages moved.
+COLLECT_AFTER = 3.0
+_collecting = []
+
+
+def _give_back_memory_soon() -> None:
+    """:func:`_give_back_memory` a few seconds from now, once (the move is answered first;
+    a room's kernels collect at different moments). At once without an event loop."""
+    import random
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _give_back_memory()
+        return
+    if _collecting:
+        return
+
+    def collect():
+        _collecting.clear()
+        _give_back_memory()
+
+    _collecting.append(loop.call_later(COLLECT_AFTER * (1 + random.random()), collect))
+
+
 def _give_back_memory() -> None:
     """Collect the released figures now, and hand the freed memory back to the system
     (glibc keeps freed blocks for reuse otherwise; elsewhere only the collection runs)."""
@@ -404,6 +463,13 @@ def _canvases(widget):
         stack.extend(getattr(item, "children", ()))
 
 
+#: Seconds a ready kernel waits after building its page before building modules ahead: a
+#: page asked for while its kernel is still starting (the first page after start-up, a
+#: room larger than the pool) is answered at once instead of after a module's 1-3 s of
+#: CPU. server/preheat.py waits longer than this before counting the kernel ready.
+AHEAD_AFTER = 2.0
+
+
 def _build_ahead(page: WorkshopPage, loop) -> None:
     """In a ready kernel, before anyone asks for its page: build every module's first step
     and draw its figures, one module per turn of the kernel's event loop, so that a room
@@ -431,4 +497,4 @@ def _build_ahead(page: WorkshopPage, loop) -> None:
         spent[0] += time.process_time() - t0
         loop.call_soon(one)
 
-    loop.call_soon(one)
+    loop.call_later(AHEAD_AFTER, one)
