@@ -66,9 +66,9 @@ def _release_and_keep():
     notes = [x for x in _walk(box) if type(x).__name__ == "Textarea"]
     notes[0].value = "a quiet note"
     before = len(_live_canvases())
-    for m in range(2, 7):
-        for s in range(1, 8):
-            page.go_to(f"m={m}&s={s}")
+    for mid in IDS[2:]:  # every step of modules 2 to 6
+        for s in range(1, len(load_module(mid).steps) + 1):
+            page.go_to(f"m={int(mid[:2])}&s={s}")
     shown = len([c for c in _walk(page.view) if type(c).__name__ == "Canvas"])
     # only the module on screen keeps figures (module 6 has none); the others were closed
     assert len(_live_canvases()) - before == shown == 0
