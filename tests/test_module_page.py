@@ -22,7 +22,7 @@ def _text(widget) -> str:
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("mode", ["participant", "facilitator", "lecture"])
+@pytest.mark.parametrize("mode", common.MODES)
 @pytest.mark.parametrize("module_id", module_ids())
 def test_every_step_builds(module_id, mode):
     page = show_module(module_id, mode=mode, start=1)

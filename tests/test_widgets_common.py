@@ -18,6 +18,7 @@ def _forget_query():
 
 @pytest.mark.parametrize("query, mode", [
     ("", "participant"), ("mode=facilitator", "facilitator"), ("mode=lecture", "lecture"),
+    ("m=2&s=3&mode=present", "present"), ("mode=Present", "present"), ("mode=presenter", "participant"),
     ("mode=LECTURE", "lecture"), ("mode=admin", "participant"), ("mode=", "participant"),
     ("mode=%00%ff", "participant"), ("mode=<script>alert(1)</script>", "participant"),
     ("mode=lecture&mode=facilitator", "lecture"), ("%%%&&&==", "participant"),

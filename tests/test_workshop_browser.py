@@ -1,6 +1,7 @@
-"""The one workshop page in Chromium: the whole workshop by keyboard in the three modes, with
-no history entry and no topic word in the address, history or storage; links inside the
-page; a reload comes back to the same place; `/` opens it."""
+"""The one workshop page in Chromium: the whole workshop by keyboard in the four modes (the
+presenting view too), with no history entry and no topic word in the address, history or
+storage; facilitator notes folded and opened by keyboard, none in the presenting view; links
+inside the page; a reload comes back to the same place; `/` opens it."""
 from __future__ import annotations
 
 import re
@@ -9,14 +10,18 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from workshop.content import load_module, module_ids
+from widgets.common import MODES
+from widgets.module_page import DISTRESS_PROTOCOL, NOTES_TITLE
 from kit_browser import wait_ready
 
 pytestmark = pytest.mark.browser
 MODULES = [load_module(m) for m in module_ids()]
 PAGE = "index.ipynb"
 PROGRESS = ".bondlab-workshop p.bondlab-progress"
-MODE_MARK = {"participant": None, "facilitator": "For the facilitator",
-             "lecture": "For lecture and study"}
+# What each mode adds to a step, as a person sees it (facilitator notes folded: their title).
+MODE_MARK = {"participant": None, "facilitator": NOTES_TITLE,
+             "lecture": "For lecture and study", "present": None}
+NOTE_WORDS = (NOTES_TITLE, "For lecture", "not for the projector", DISTRESS_PROTOCOL[:30])
 # Words of the modules' titles and file names: none may reach the address or storage.
 TOPIC = sorted({w for m in MODULES for w in re.findall(r"[a-z]{4,}", (m.id + " " + m.title).lower())})
 ON_NEXT = ("() => { const el = document.activeElement; return !!el && el.tagName === 'BUTTON'"
@@ -72,25 +77,51 @@ STEP_JS = """([sel, want]) => {
   if (!p || p.textContent.trim() !== want) return null;
   const c = document.querySelector('.bondlab-workshop .bondlab-step-content');
   const h = c && c.querySelector('h2');
-  return h ? [h.textContent.trim(), c.innerText] : null;
+  return h ? [h.textContent.trim(), c.innerText, document.querySelector('.bondlab-workshop')
+              .textContent] : null;
 }"""
+# The presenting view as the projector shows it: its root type size, and the safety shell.
+PRESENT_JS = """() => [parseFloat(getComputedStyle(document.documentElement).fontSize),
+  !!document.querySelector('#kit-exit') && document.querySelector('#kit-exit').offsetHeight > 0,
+  !!document.querySelector('#kit-help-link') && document.querySelector('#kit-help-link').offsetHeight > 0,
+  document.querySelectorAll('.bondlab-notes, .bondlab-not-projected, details').length]"""
 
 
-@pytest.mark.parametrize("mode", ["participant", "facilitator", "lecture"])
+def _open_notes_by_keyboard(page) -> str:
+    """Tab to the folded facilitator notes, open them with Enter: the text they show."""
+    summary = page.locator(".bondlab-step-content details.bondlab-notes > summary")
+    assert summary.count() == 1 and summary.evaluate("s => !s.parentElement.open")
+    for _ in range(80):
+        if page.evaluate("() => document.activeElement.tagName === 'SUMMARY'"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert summary.evaluate("s => s.parentElement.open")
+    return page.locator(".bondlab-step-content").first.inner_text()
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_the_whole_workshop_by_keyboard_leaves_no_trace(page, voila, mode):
     _open(page, voila, "" if mode == "participant" else f"mode={mode}")
     address, length, _, _ = page.evaluate(TRACE)
     violations, presses = {}, {}
     for module in MODULES:
         for k, step in enumerate(module.steps, 1):
-            title, text = page.wait_for_function(STEP_JS, arg=[PROGRESS, _where(module, k)],
-                                                 timeout=30_000).json_value()
+            title, text, everything = page.wait_for_function(
+                STEP_JS, arg=[PROGRESS, _where(module, k)], timeout=30_000).json_value()
             assert title == step.title
             mark = MODE_MARK[mode]
             if mark and (mode != "lecture" or step.lecture):
                 assert mark in text, f"{module.id} step {k}: no {mode} notes"
-            if mode == "participant":
-                assert "For the facilitator" not in text and "For lecture" not in text
+            if mode in ("participant", "present"):  # no notes of any kind, shown or hidden
+                assert not [w for w in NOTE_WORDS if w in everything], (module.id, k)
+            if mode == "facilitator":  # folded: the title shows, the notes do not
+                assert DISTRESS_PROTOCOL[:30] not in text, f"{module.id} step {k}: not folded"
+                if module.number == "02" and k == 1:
+                    assert DISTRESS_PROTOCOL[:30] in _open_notes_by_keyboard(page)
+            if mode == "present" and k == 1:
+                size, exit_shown, help_shown, notes = page.evaluate(PRESENT_JS)
+                assert size >= 20 and exit_shown and help_shown and notes == 0, module.id
             # axe on each module's first step here, on module 2 in the other modes (every
             # step of every module in every mode: tests/test_modules_browser.py)
             if k == 1 and (mode == "participant" or module.number == "02"):
@@ -146,11 +177,13 @@ def test_links_menu_and_reload_stay_in_the_page(page, voila):
 
 @pytest.mark.parametrize("query, place", [
     ("m=2&s=3&mode=facilitator", (2, 3)), ("m=5&s=999", (5, None)),
-    ("m=<script>&s=2&mode=nonsense", (0, 1))])
+    ("m=2&s=3&mode=present", (2, 3)), ("m=<script>&s=2&mode=nonsense", (0, 1))])
 def test_a_deep_link_opens_its_place(page, voila, query, place):
     _open(page, voila, query)
     module = MODULES[place[0]]
     _progress_is(page, _where(module, place[1] or len(module.steps)))
     text = page.locator(".bondlab-step-content").first.inner_text()
-    assert ("For the facilitator" in text) == ("facilitator" in query)
+    assert (NOTES_TITLE in text) == ("facilitator" in query)
+    present = "mode=present" in query
+    assert page.locator(".bondlab-workshop.bondlab-mode-present").count() == present
     assert _problems(page) == []

@@ -16,6 +16,8 @@ Contents
   built from the engine's parameter tables (:class:`bondlab._params.Param`).
 - :func:`markdown_html`, :func:`mode_notes` -- Markdown with LaTeX kept intact, for the
   facilitator and lecture extras (rendered by ``ipywidgets.HTMLMath``).
+- :data:`STYLESHEET`, :func:`kit_style` -- the kit's one stylesheet (the look of every page),
+  which the kit's Voila template links; a page outside Voila (JupyterLab) gets it inline.
 
 Figures: :mod:`widgets.live_figure` (display) and :mod:`workshop.figures` (drawing).
 """
@@ -31,17 +33,18 @@ import re
 import sys
 import threading
 import traceback
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 __all__ = [
-    "MODES", "page_mode", "query_param", "query_int", "set_query_string", "when_query_known",
+    "MODES", "NOTE_MODES", "page_mode", "query_param", "query_int", "set_query_string", "when_query_known",
     "query_arrived",
     "CALM_UPDATE", "CALM_BUILD", "NOT_AVAILABLE", "logger", "status_line", "guard",
     "safe_build", "calm_message",
     "number_control",
-    "markdown_html", "mode_notes",
+    "markdown_html", "mode_notes", "STYLESHEET", "kit_style",
 ]
 
 # --------------------------------------------------------------------------- logging
@@ -70,7 +73,12 @@ _setup_logger()
 
 # --------------------------------------------------------------------------- query string
 
-MODES = ("participant", "facilitator", "lecture")
+#: The page's modes (``?mode=...``). "present" is the presenting view for a projector: large
+#: type, high contrast, and no notes of any kind (facilitator notes are for the
+#: facilitator's own screen: :func:`mode_notes`).
+MODES = ("participant", "facilitator", "lecture", "present")
+#: The modes whose pages carry notes (:func:`mode_notes`); every other mode shows none.
+NOTE_MODES = ("facilitator", "lecture")
 _QUERY: dict | None = None
 
 
@@ -214,12 +222,14 @@ def query_int(name: str, default: int | None = None) -> int | None:
 
 
 def page_mode() -> str:
-    """"participant" (default), "facilitator" or "lecture", from ``?mode=...``.
+    """"participant" (default), "facilitator", "lecture" or "present", from ``?mode=...``.
 
     Unknown or hostile values fall back to "participant".
 
     >>> set_query_string("mode=lecture"); page_mode()
     'lecture'
+    >>> set_query_string("m=2&s=3&mode=present"); page_mode()
+    'present'
     >>> set_query_string("mode=<script>"); page_mode()
     'participant'
     >>> set_query_string(None)
@@ -404,16 +414,64 @@ def _markdown():
 
 
 def mode_notes(markdown: str, mode: str | None = None, *, title: str | None = None,
-               css_class: str = "bondlab-notes") -> w.HTMLMath | None:
+               css_class: str = "bondlab-notes", folded: bool = False) -> w.HTMLMath | None:
     """Facilitator or lecture extras as an ``HTMLMath`` widget (LaTeX typeset), or None.
 
-    ``mode`` defaults to :func:`page_mode`; participants get ``None`` (nothing to add).
+    ``mode`` defaults to :func:`page_mode`; only the :data:`NOTE_MODES` get notes
+    (participants and the presenting view get ``None``). ``folded``: the notes sit in a
+    native ``<details>`` section, closed, whose ``<summary>`` (the ``title``) opens it by
+    mouse, touch or keyboard (Enter, Space) and names it for screen readers; the page
+    shows only the title until the reader opens it on their own screen.
+
+    >>> mode_notes("Watch for X.", "present") is None
+    True
+    >>> "<details" in mode_notes("Watch for X.", "facilitator", title="Notes", folded=True).value
+    True
     """
     mode = mode or page_mode()
-    if mode == "participant" or not (markdown or "").strip():
+    if mode not in NOTE_MODES or not (markdown or "").strip():
         return None
-    heading = f"<h4>{html.escape(title)}</h4>" if title else ""
-    box = w.HTMLMath(value=f'<div class="{css_class} {css_class}-{mode}">{heading}'
-                           f"{markdown_html(markdown)}</div>")
+    classes = f"{css_class} {css_class}-{mode}"
+    body = markdown_html(markdown)
+    if folded:
+        summary = html.escape(title or "Notes")
+        value = (f'<details class="{classes}"><summary>{summary}</summary>'
+                 f'<div class="{css_class}-body">{body}</div></details>')
+    else:
+        heading = f"<h4>{html.escape(title)}</h4>" if title else ""
+        value = f'<div class="{classes}">{heading}{body}</div>'
+    box = w.HTMLMath(value=value)
     box.add_class(css_class)
     return box
+
+
+# --------------------------------------------------------------------------- the look
+
+#: The kit's one stylesheet: the safety shell, the type scale, the steps as cards, the
+#: progress bar, the notes and the presenting view. The kit's Voila template links it on
+#: every page it serves (``index.html.j2``, ``page.html``), from the server itself.
+STYLESHEET = (Path(__file__).resolve().parents[1]
+              / "share" / "jupyter" / "voila" / "templates" / "kit" / "static" / "kit.css")
+
+
+@functools.lru_cache(maxsize=1)
+def _stylesheet_html() -> str:
+    try:
+        return "<style>" + STYLESHEET.read_text(encoding="utf-8") + "</style>"
+    except OSError:  # an installed copy without the template: the page still works
+        logger.warning("the kit's stylesheet is missing: %s", STYLESHEET)
+        return ""
+
+
+def kit_style() -> list[w.Widget]:
+    """``[]`` in Voila (the kit's template links :data:`STYLESHEET`); elsewhere (JupyterLab,
+    nbval) one hidden HTML widget holding it, so a page opened there has the same look.
+
+    >>> os.environ.get("VOILA_BASE_URL") is None and len(kit_style())
+    1
+    """
+    if os.environ.get("VOILA_BASE_URL") is not None:  # Voila sets it in every kernel
+        return []
+    style = w.HTML(_stylesheet_html(), layout=w.Layout(display="none"))
+    style.add_class("bondlab-style")
+    return [style]

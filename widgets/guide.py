@@ -12,18 +12,12 @@ from widgets.common import markdown_html, safe_build
 
 __all__ = ["show_guide"]
 
-_CSS = """<style>
-.bondlab-guide { max-width: 52rem; line-height: 1.5; font-size: 1rem; color: #1a1a1a; }
-.bondlab-guide table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-.bondlab-guide th, .bondlab-guide td { border: 1px solid #999; padding: 0.25rem 0.5rem; text-align: left; }
-</style>"""
-
 
 def _guide() -> w.HTML:
     text = (modules_dir() / "facilitator_guide.md").read_text(encoding="utf-8")
     # A focusable, labelled region (as on the references page): the page has no other
     # control, and keyboard users scroll it from inside (axe: scrollable-region-focusable).
-    page = w.HTML(_CSS + '<div class="bondlab-guide" role="region" aria-label="Facilitator guide" '
+    page = w.HTML('<div class="bondlab-guide" role="region" aria-label="Facilitator guide" '
                   f'tabindex="0">{markdown_html(text)}</div>')
     page.add_class("bondlab-guide-page")
     return page

@@ -4,10 +4,15 @@ Title, key idea, goals and estimated time at the top, then a :class:`~widgets.st
 with one step at a time: the step's prose, its one interactive (built on first visit), and
 its "Think about" question. The page's mode (``?mode=...``) adds:
 
-- facilitator: the minutes per step, the discussion prompt and what to watch for, and a
-  short distress protocol line on every step;
+- facilitator: the minutes per step, and the discussion prompt, what to watch for and a
+  short distress protocol line on every step, folded ("Facilitator notes (for your
+  screen)", closed until opened);
 - lecture: the step's Lecture section (equations typeset from LaTeX), its citations as a
-  reference list, and the exercises.
+  reference list, and the exercises (open: they are the lecture's content);
+- present: the presenting view for a projector: no notes of any kind, no goals list (the
+  step itself comes first on a short screen); the kit's stylesheet
+  (``share/jupyter/voila/templates/kit/static/kit.css``) sets large type and high contrast
+  for the class ``bondlab-mode-present``.
 
 This is the only call a notebook makes. It never raises: a broken module shows a calm line
 and logs the reason on the server.
@@ -18,12 +23,12 @@ import html
 
 import ipywidgets as w
 
-from widgets.common import (calm_message, markdown_html, mode_notes, page_mode, safe_build,
+from widgets.common import (kit_style, markdown_html, mode_notes, page_mode, safe_build,
                             logger)
 from widgets.registry import build_interactive
 from widgets.stepper import Stepper
 
-__all__ = ["show_module", "ModulePage", "DISTRESS_PROTOCOL", "module_href"]
+__all__ = ["show_module", "ModulePage", "DISTRESS_PROTOCOL", "NOTES_TITLE", "module_href"]
 
 DISTRESS_PROTOCOL = (
     "If someone becomes distressed: pause the activity calmly; offer a grounding exercise "
@@ -33,27 +38,9 @@ DISTRESS_PROTOCOL = (
 
 START = "00_start"
 
-# A little CSS for the kit's components (class names bondlab-*). It lives here, not in the
-# template, because it styles widgets: long labels wrap, targets are large, focus is visible.
-CSS = """<style>
-.bondlab-module { max-width: 60rem; font-size: 1.05rem; line-height: 1.5; padding-top: 1.5rem; }
-.bondlab-module .widget-label { white-space: normal; overflow: visible; height: auto;
-  line-height: 1.4; }
-.bondlab-module .widget-textarea textarea { font-size: 1rem; }
-.bondlab-module .bondlab-nav-button, .bondlab-module button { min-height: 2.5rem; }
-.bondlab-module button:focus-visible, .bondlab-module a:focus-visible,
-.bondlab-module textarea:focus-visible, .bondlab-module input:focus-visible {
-  outline: 3px solid #0072B2; outline-offset: 2px; }
-.bondlab-module .bondlab-home { margin-left: 1rem; display: inline-block; padding: .5rem 0; }
-.bondlab-module .bondlab-think { border-left: 4px solid #0072B2; padding: .25rem 1rem;
-  margin: 1rem 0; background: #f3f8fc; }
-.bondlab-module .bondlab-notes { border-left: 4px solid #6b4e00; padding: .25rem 1rem;
-  margin: .75rem 0; background: #fbf7ee; }
-.bondlab-module .bondlab-notes-lecture { border-left-color: #4d4d4d; background: #f5f5f5; }
-.bondlab-module .bondlab-calm { color: #333; font-style: italic; }
-.bondlab-module .bondlab-statement { font-size: 1.15rem; margin: .5rem 0; }
-.bondlab-module .bondlab-download { display: inline-block; padding: .5rem 1rem .5rem 0; }
-</style>"""
+#: The title of the folded facilitator notes on each step: they are for the facilitator's own
+#: screen, closed until opened there, and absent from the presenting view (``?mode=present``).
+NOTES_TITLE = "Facilitator notes (for your screen)"
 
 
 def module_href(module_id: str, mode: str = "participant") -> str:
@@ -101,6 +88,7 @@ class ModulePage(w.VBox):
 
         self.add_class("bondlab-module")
         self.mode = mode or page_mode()
+        self.add_class(f"bondlab-mode-{self.mode}")
         self.module = load_module(module_id)
         self.refs = load_references()
         self.ids = module_ids()
@@ -111,24 +99,29 @@ class ModulePage(w.VBox):
         header = [f'<h1 tabindex="-1">{html.escape(m.title)}</h1>',
                   f"<p class='bondlab-key-idea'><strong>Key idea:</strong> "
                   f"{html.escape(m.key_idea)}</p>",
-                  f"<p>About {m.minutes} minutes · {len(m.steps)} steps</p>",
-                  "<h2>Goals</h2><ul>"
-                  + "".join(f"<li>{html.escape(g)}</li>" for g in m.goals) + "</ul>"]
+                  f"<p class='bondlab-meta'>About {m.minutes} minutes · {len(m.steps)} steps</p>"]
+        if self.mode != "present":
+            header.append("<h2>Goals</h2><ul class='bondlab-goals'>"
+                          + "".join(f"<li>{html.escape(g)}</li>" for g in m.goals) + "</ul>")
         if self.mode == "facilitator":
             header.append("<p><strong>Facilitator view:</strong> each step shows its "
-                          "minutes, a discussion prompt and what to watch for.</p>")
+                          "minutes; its discussion prompt and what to watch for are folded "
+                          f"under \u201c{NOTES_TITLE}\u201d. To project, open the same "
+                          "address with <code>mode=present</code> instead: it shows no "
+                          "notes.</p>")
         elif self.mode == "lecture":
             header.append("<p><strong>Lecture view:</strong> each step adds equations, "
                           "citations and exercises.</p>")
         if module_id == START:
             header.append(self._module_list())
         self.header = w.HTML(self._links("".join(header)))
+        self.header.add_class("bondlab-module-header")
         footer = self._next_module_link() if navigation else None
         self.stepper = Stepper([(s.title, lambda s=s: self._build_step(s)) for s in m.steps],
                                start=start, home_href=module_href(START, self.mode)
                                if module_id != START else None, footer=footer,
                                navigation=navigation)
-        self.children = [w.HTML(CSS), self.header, self.stepper]
+        self.children = kit_style() + [self.header, self.stepper]
 
     # -- parts --------------------------------------------------------------------
     def _module_list(self) -> str:
@@ -161,7 +154,7 @@ class ModulePage(w.VBox):
         parts = []
         title = f"<h2>{html.escape(step.title)}</h2>"
         if self.mode == "facilitator":
-            title += f"<p><em>About {step.minutes} minutes</em></p>"
+            title += f"<p class='bondlab-meta'>About {step.minutes} minutes</p>"
         parts.append(w.HTML(title))
         body, _ = _with_citations(step.body, self.refs)
         body_html = self._links(markdown_html(body))
@@ -175,7 +168,7 @@ class ModulePage(w.VBox):
         parts.append(think)
         if self.mode == "facilitator":
             text = step.facilitator + "\n\n**Distress protocol.** " + DISTRESS_PROTOCOL
-            note = mode_notes(text, "facilitator", title="For the facilitator")
+            note = mode_notes(text, "facilitator", title=NOTES_TITLE, folded=True)
             if note is not None:
                 parts.append(note)
         elif self.mode == "lecture" and step.lecture:
@@ -202,5 +195,5 @@ def show_module(module_id: str, mode: str | None = None, start: int | None = Non
     """
     widget = safe_build(ModulePage, module_id, mode=mode, start=start)
     if not isinstance(widget, ModulePage):
-        return w.VBox([w.HTML(CSS), widget])
+        return w.VBox(kit_style() + [widget])
     return widget

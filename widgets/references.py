@@ -22,18 +22,6 @@ from widgets.common import safe_build
 
 __all__ = ["references_html", "show_references", "cited_in"]
 
-_CSS = """<style>
-.bondlab-references { max-width: 52rem; line-height: 1.5; font-size: 1rem; color: #1a1a1a; }
-.bondlab-references h2 { font-size: 1.15rem; margin: 1.2rem 0 0.3rem;
-  border-bottom: 1px solid #ccc; }
-.bondlab-references ul { list-style: none; padding-left: 0; margin: 0; }
-.bondlab-references li { margin: 0 0 0.7rem; padding-left: 1.5rem; text-indent: -1.5rem; }
-.bondlab-references:focus-visible { outline: 3px solid #0072B2; outline-offset: 4px; }
-.bondlab-references .bondlab-doi { font-family: monospace; overflow-wrap: anywhere; }
-.bondlab-references .bondlab-certainty, .bondlab-references .bondlab-cited {
-  color: #444; font-size: 0.92em; }
-</style>"""
-
 
 def cited_in() -> dict:
     """``{key: ["1", "2"]}``: the module numbers that cite each reference."""
@@ -59,7 +47,7 @@ def references_html() -> str:
     where = cited_in()
     # A focusable, labelled region: the page has no other control, and keyboard users
     # scroll a long list from inside it (axe: scrollable-region-focusable).
-    parts = [_CSS, '<div class="bondlab-references" role="region" aria-label="Sources" '
+    parts = ['<div class="bondlab-references" role="region" aria-label="Sources" '
                    'tabindex="0">',
              f"<p>The {len(refs)} sources the workshop pages cite, sorted by author. "
              "“Certainty” says how sure the kit is of each entry: “checked” details were "

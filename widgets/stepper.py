@@ -22,7 +22,24 @@ import traitlets
 
 from widgets.common import guard, query_int, safe_build, status_line
 
-__all__ = ["Stepper"]
+__all__ = ["Stepper", "progress_html"]
+
+
+def progress_html(text: str, step: int = 0, n_steps: int = 0) -> str:
+    """The progress line ("Module 2 of 6 · Step 3 of 6"), announced politely to screen
+    readers, over a bar filled ``step / n_steps`` (none when ``n_steps`` is 0). The bar is
+    decoration (``aria-hidden``): the text says it all, in words, not in colour or length.
+
+    >>> progress_html("Step 1 of 4", 1, 4).count("width: 25%")
+    1
+    """
+    line = (f'<p role="status" aria-live="polite" class="bondlab-progress">'
+            f"<strong>{html.escape(text)}</strong></p>")
+    if n_steps <= 0:
+        return line
+    share = round(100 * min(max(step, 0), n_steps) / n_steps)
+    return (line + '<div class="bondlab-progress-bar" aria-hidden="true">'
+            f'<span style="width: {share}%"></span></div>')
 
 
 class Stepper(w.VBox):
@@ -154,8 +171,7 @@ class Stepper(w.VBox):
         self.content.children = [self.step_widget(i)]
         if self.nav is None:
             return
-        self.progress.value = (f'<p role="status" aria-live="polite" class="bondlab-progress">'
-                               f"<strong>{self.progress_text}</strong></p>")
+        self.progress.value = progress_html(self.progress_text, i + 1, self.n_steps)
         self.back_button.disabled = i == 0
         last = i == self.n_steps - 1
         self.next_button.disabled = last

@@ -11,7 +11,8 @@ anyone asks for the page: the start page is built then, in participant mode, and
 is sent the moment it is asked for. The address's mode and place are read in the
 background (:func:`widgets.common.when_query_known`) and applied when they arrive.
 
-**The address.** ``?mode=facilitator`` / ``?mode=lecture`` as on every page; ``?m=N`` opens
+**The address.** ``?mode=facilitator`` / ``?mode=lecture`` / ``?mode=present`` (the
+presenting view: no notes) as on every page; ``?m=N`` opens
 module N (0 is the start), ``?m=guide`` / ``?m=sources`` / ``?m=room`` a reading page,
 ``?s=N`` a step, and ``?room=CODE`` the room's experiment with that code. Numbers and
 neutral words only: no topic word ever reaches the address or the history. Anything
@@ -47,10 +48,10 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from widgets.common import (MODES, guard, logger, page_mode, query_arrived, query_param,
-                            safe_build, status_line, when_query_known)
-from widgets.module_page import CSS, START, ModulePage
-from widgets.stepper import close_tree
+from widgets.common import (MODES, guard, kit_style, logger, page_mode, query_arrived,
+                            query_param, safe_build, status_line, when_query_known)
+from widgets.module_page import START, ModulePage
+from widgets.stepper import close_tree, progress_html
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
 
@@ -63,18 +64,6 @@ READING = {
 _NOTEBOOK_KEY = {notebook: key for key, (_, notebook) in READING.items()}
 _INT = re.compile(r"\d{1,6}")
 _LINK = re.compile(r'href="(?:\./)?((\d\d)_[a-z0-9_]+|[a-z_]+)\.ipynb(?:\?([^"#]*))?"')
-
-WORKSHOP_CSS = """<style>
-.bondlab-workshop { max-width: 60rem; }
-.bondlab-workshop .bondlab-menu { gap: .5rem; align-items: center; flex-wrap: wrap;
-  border-bottom: 1px solid #ccc; padding: .25rem 0 .5rem; }
-.bondlab-workshop .bondlab-menu select { min-height: 2.5rem; font-size: 1rem; }
-.bondlab-workshop .bondlab-module { padding-top: .5rem; }
-.bondlab-workshop button { min-height: 2.5rem; }
-.bondlab-workshop button:focus-visible, .bondlab-workshop select:focus-visible {
-  outline: 3px solid #0072B2; outline-offset: 2px; }
-</style>"""
-
 
 def _ids() -> list[str]:
     from workshop.content import module_ids
@@ -157,7 +146,8 @@ class WorkshopPage(w.VBox):
     Parameters
     ----------
     mode : str, optional
-        "participant", "facilitator" or "lecture"; default from the address, once known.
+        "participant", "facilitator", "lecture" or "present"; default from the address,
+        once known.
     part, step : optional
         Where to open (a module id or a :data:`READING` key, 1-based step); default from
         the address (``?m=``, ``?s=``), else the start.
@@ -178,6 +168,7 @@ class WorkshopPage(w.VBox):
         self.add_class("bondlab-workshop")
         self.ids = _ids()
         self.mode = mode or "participant"
+        self.add_class(f"bondlab-mode-{self.mode}")  # the look of the mode (kit.css)
         self.part, self.place = START, ""
         #: every part built so far, kept for the rest of the visit (see the module's note)
         self.built: dict[str, w.Widget] = {}
@@ -213,8 +204,8 @@ class WorkshopPage(w.VBox):
         self.inbox = w.Text(layout=w.Layout(display="none"), description="Place")
         self.inbox.add_class("bondlab-go")
         self.inbox.observe(guard(self._from_browser, self.status), names="value")
-        self.children = [w.HTML(CSS + WORKSHOP_CSS), top, self.room_ready, self.progress,
-                         self.view, self.nav, self.status, self.signal, self.inbox]
+        self.children = kit_style() + [top, self.room_ready, self.progress, self.view, self.nav,
+                                       self.status, self.signal, self.inbox]
         self._explicit = (mode, part, step)
         if not when_query_known(self._apply_address):
             self.show(part or START, step or 1)  # until the address arrives
@@ -230,6 +221,8 @@ class WorkshopPage(w.VBox):
                       "room": [query_param("room") or ""]}
             part, step = parse_place(params, self.ids)
         if wanted != self.mode:
+            self.remove_class(f"bondlab-mode-{self.mode}")
+            self.add_class(f"bondlab-mode-{wanted}")
             self.mode = wanted
             _close_later(list(self.built.values()))  # built in the default mode: rebuilt
             self.built.clear()
@@ -373,9 +366,9 @@ class WorkshopPage(w.VBox):
 
     def _update(self):
         stepper = self._stepper()
-        self.progress.value = (f'<p role="status" aria-live="polite" class="bondlab-progress">'
-                               f"<strong>{html.escape(self.progress_text)}</strong></p>")
         reading = self.part in READING
+        self.progress.value = progress_html(self.progress_text, *(
+            (stepper.index + 1, stepper.n_steps) if stepper is not None else (0, 0)))
         self.nav.layout.display = "none" if reading else None
         at_start = stepper is None or stepper.index == 0
         at_end = stepper is None or stepper.index == stepper.n_steps - 1
