@@ -36,6 +36,10 @@ tab's ``sessionStorage``, which is gone when the tab closes, and after a reload 
 same address sends it back through a second hidden widget. Links in the pages' text
 (``01_...ipynb``) become links inside the page (``data-kit-go``), with ``?m=N`` as their
 address for a browser without scripts. Every value from the browser is checked here.
+
+**Figures fit the screen.** The same script sends the module column's width
+(``width=734``, CSS px) when it changes; every figure of the page follows it
+(:func:`widgets.live_figure.fit_page`).
 """
 from __future__ import annotations
 
@@ -48,6 +52,8 @@ import ipywidgets as w
 
 from widgets.common import (MODES, guard, logger, page_mode, query_arrived, query_param,
                             safe_build, status_line, when_query_known)
+from widgets.live_figure import fit_page, page_width
+from workshop.figures import smallest_text_px
 from widgets.module_page import CSS, START, ModulePage
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
@@ -239,6 +245,10 @@ class WorkshopPage(w.VBox):
         if not text:
             return
         self.inbox.value = ""  # the same link can be followed again
+        if text.startswith("width="):  # the module column's width: figures follow it
+            if _INT.fullmatch(text[6:]) and fit_page(int(text[6:])) is not None:
+                self._update()
+            return
         if not self._known:
             self._queued.append(text)
         else:
@@ -360,7 +370,12 @@ class WorkshopPage(w.VBox):
                                     "This is the end of the workshop")
         step = stepper.index + 1 if stepper is not None else 1
         self.place = f"m={_key(self.part)}" + ("" if reading else f"&s={step}")
-        self.signal.value = f'<span data-place="{html.escape(self.place)}"></span>'
+        # numbers only: where the person is, and what the figures shown are fitted to
+        # (their width and smallest text in CSS px; the browser tests read these)
+        figs = [c.figure for c in _canvases(self.view)]
+        fit = (f' data-width="{page_width():.0f}" data-text-px='
+               f'"{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
+        self.signal.value = f'<span data-place="{html.escape(self.place)}"{fit}></span>'
 
 
 def _give_back_memory() -> None:

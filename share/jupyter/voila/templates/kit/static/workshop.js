@@ -6,6 +6,9 @@
 // - .bondlab-go is a text box the kernel listens to: links marked data-kit-go are sent
 //   there instead of loading a page, and after a reload of the same address the kept
 //   place is sent there once, so the person is back where they were.
+// The same box takes "width=N": the CSS width of the module column (where the figures are),
+// sent when it changes by 8 px or more, so every figure follows it (widgets/live_figure.py
+// fit_page).
 // Pages without these widgets are left alone.
 (function () {
   "use strict";
@@ -59,11 +62,43 @@
     }
   }
 
+  // -- Figures follow the column's width -------------------------------------------
+  // Measured on the figure's own box where the step has one (its width is the column's,
+  // whatever the canvas in it), else on the step or the page; debounced.
+  var sentWidth = null;
+  var measured = null;
+  var widthTimer = null;
+  function column() {
+    return document.querySelector(".bondlab-workshop .bondlab-figure")
+      || document.querySelector(".bondlab-workshop .bondlab-step")
+      || document.querySelector(".bondlab-workshop");
+  }
+  function sendWidth() {
+    widthTimer = null;
+    if (!measured || !measured.isConnected) { return; }
+    var style = window.getComputedStyle(measured);
+    var width = Math.floor(measured.clientWidth - parseFloat(style.paddingLeft || 0)
+                           - parseFloat(style.paddingRight || 0));
+    if (!(width > 0) || (sentWidth !== null && Math.abs(width - sentWidth) < 8)) { return; }
+    if (send("width=" + width)) { sentWidth = width; }
+  }
+  var sizes = window.ResizeObserver ? new ResizeObserver(function () {
+    if (widthTimer !== null) { window.clearTimeout(widthTimer); }
+    widthTimer = window.setTimeout(sendWidth, 120);
+  }) : null;
+  function watchWidth() {
+    var el = column();
+    if (!sizes || !el || el === measured) { return; }
+    if (measured) { sizes.unobserve(measured); }
+    measured = el;
+    sizes.observe(el);  // reports its size once at once, then on every change
+  }
+
   var queued = false;
   new MutationObserver(function () {
     if (queued) { return; }
     queued = true;
-    window.requestAnimationFrame(function () { queued = false; scan(); });
+    window.requestAnimationFrame(function () { queued = false; scan(); watchWidth(); });
   }).observe(document.documentElement, {childList: true, subtree: true});
 
   // Before the shell's own link handler (document, capture): a link inside the page is
