@@ -51,10 +51,14 @@ GO_JS = """(place) => {
   box.dispatchEvent(new Event('change', {bubbles: true}));
 }"""
 
-# Ready: the place is shown, and its figures have their pictures, fitted to the column.
+# Ready: the place is shown, the kernel has the column's width, and the figures have their
+# pictures, fitted to the column.
 READY_JS = """(place) => {
   const signal = document.querySelector('.bondlab-place-signal [data-place]');
   if (!signal || signal.getAttribute('data-place') !== place) return false;
+  const measured = document.querySelector('.bondlab-workshop .bondlab-figure')
+    || document.querySelector('.bondlab-workshop .bondlab-step');
+  if (!(Math.abs(Number(signal.getAttribute('data-width')) - measured.clientWidth) < 24)) return false;
   const canvases = [...document.querySelectorAll('.bondlab-workshop .bondlab-figure canvas:first-child')];
   if (!canvases.length) return true;
   const column = document.querySelector('.bondlab-workshop .bondlab-figure').clientWidth;
@@ -115,7 +119,7 @@ FOCUS_JS = """() => {
   const el = document.activeElement, bar = document.querySelector('.kit-bar');
   if (!el || el === document.body) return null;
   const r = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
-  if (el.closest('.kit-bar')) return '';
+  if (el.closest('#kit-shell')) return '';  // the bar itself, and the skip link over it
   return r.top >= b.bottom - 1 ? '' : `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" top ${Math.round(r.top)} under the bar (bottom ${Math.round(b.bottom)})`;
 }"""
 
@@ -137,12 +141,27 @@ def _open(chromium, voila, width, query):
     page.watch = PageWatch(page, voila.url)
     page.goto(voila.page_url(PAGE, query), wait_until="commit")
     wait_ready(page)
+    # the kernel has the page's width: the page's messages reach it from now on
+    _ready(page, query)
     return context, page
+
+
+STATE_JS = """() => [document.querySelector('.bondlab-place-signal [data-place]').outerHTML,
+  [...document.querySelectorAll('.bondlab-workshop .bondlab-figure, .bondlab-workshop .bondlab-step')]
+    .map(e => e.clientWidth), [...document.querySelectorAll('.bondlab-figure canvas:first-child')]
+    .map(c => c.getBoundingClientRect().width)]"""
+
+
+def _ready(page, place):
+    try:
+        page.wait_for_function(READY_JS, arg=place, timeout=60_000, polling=100)
+    except Exception as error:  # noqa: BLE001 -- say what the page showed instead
+        raise AssertionError(f"{place} not ready: {page.evaluate(STATE_JS)}") from error
 
 
 def _go(page, place):
     page.evaluate(GO_JS, place)
-    page.wait_for_function(READY_JS, arg=place, timeout=60_000, polling=100)
+    _ready(page, place)
 
 
 def _focus_never_under_the_bar(page) -> list[str]:

@@ -29,7 +29,7 @@ __all__ = ["new_figure", "LiveFigure", "png_bytes", "figure_summary", "set_summa
 
 #: The width figures are made for until the page has said its own (CSS px): the workshop's
 #: column on a computer (60rem less its margins), so a computer's page needs no resize.
-DEFAULT_WIDTH = 920
+DEFAULT_WIDTH = 900
 #: Widths the page may send (CSS px); anything outside is clamped to them.
 WIDTH_RANGE = (240, 2400)
 _page = {"width": None}
@@ -50,7 +50,7 @@ def fit_page(css_px) -> float | None:
     which :class:`LiveFigure` draws anew: the size is part of its frame). Figures never
     shown yet just change size. Junk (not a number) is ignored and returns ``None``;
     numbers are clamped to :data:`WIDTH_RANGE`. Only a narrower column, or one at least
-    8 px wider, refits a figure (a few pixels of margin are not worth a redraw).
+    24 px wider, refits a figure (a little margin beside it is not worth a redraw).
     """
     try:
         width = float(css_px)
@@ -67,7 +67,7 @@ def fit_page(css_px) -> float | None:
 
 def _fit(fig, width) -> None:
     current = fitted_width(fig)
-    if current is not None and current <= width < current + 8:
+    if current is not None and current <= width < current + 24:
         return
     try:
         fit_width(fig, width)

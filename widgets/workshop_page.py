@@ -405,8 +405,8 @@ class WorkshopPage(w.VBox):
         # numbers only: where the person is, and what the figures shown are fitted to
         # (their width and smallest text in CSS px; the browser tests read these)
         figs = [c.figure for c in _canvases(self.view)]
-        fit = (f' data-width="{page_width():.0f}" data-text-px='
-               f'"{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
+        fit = f' data-width="{page_width():.0f}"' + (
+            f' data-text-px="{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
         self.signal.value = f'<span data-place="{html.escape(self.place)}"{fit}></span>'
 
 

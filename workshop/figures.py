@@ -131,6 +131,8 @@ SMALLEST_PT = 12
 STACK_BELOW = 560
 #: A row of panels is never lower than this (CSS px): axes, ticks and a title need room.
 ROW_MIN_PX = 170
+#: ... and its lowest row (a narrow strip over a main panel) never lower than this.
+LOW_ROW_MIN_PX = 110
 #: A wide column (a projector's presenting view) scales a figure up to this, as a picture;
 #: its height stays within MAX_HEIGHT_PX (unless its rows need more).
 S_MAX = 1.4
@@ -149,10 +151,13 @@ def _design(fig):
     design = getattr(fig, "_kit_design", None)
     if design is None:
         axes = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
-        grid = axes[0].get_subplotspec().get_gridspec().get_geometry() if axes else (1, 1)
+        spec = axes[0].get_subplotspec().get_gridspec() if axes else None
+        grid = spec.get_geometry() if spec else (1, 1)
+        ratios = (spec.get_height_ratios() if spec else None) or [1] * grid[0]
         dpi = getattr(fig, "_original_dpi", fig.dpi)
         design = fig._kit_design = {
             "size": tuple(fig.get_size_inches()), "dpi": dpi, "grid": grid,
+            "rows_low": sum(ratios) / min(ratios),  # the figure's height in its lowest rows
             "specs": [(ax, ax.get_subplotspec(),
                        ax.xaxis.get_tick_params().get("labelbottom", True),
                        ax.yaxis.get_tick_params().get("labelleft", True)) for ax in axes],
@@ -173,7 +178,8 @@ def fit_width(fig, css_px: float) -> None:
       :data:`TEXT_MIN_PX`; narrower still, the figure gets fewer inches instead;
     - **stacking**: below :data:`STACK_BELOW` px, panels side by side are put one under
       another (a one-column grid, in reading order), each with its own tick labels;
-    - **height** from each panel's designed aspect ratio, at least :data:`ROW_MIN_PX` a row;
+    - **height** from each panel's designed aspect ratio, at least :data:`ROW_MIN_PX` a row
+      (:data:`LOW_ROW_MIN_PX` for the lowest);
     - **legends** under the figure take as many columns as fit (fewer on a phone);
       titles and axis labels wrap rather than run off the edge.
 
@@ -191,7 +197,9 @@ def fit_width(fig, css_px: float) -> None:
     aspect = (h0 / rows0) / (w0 / cols0)  # one panel's, with its share of titles and legend
     if stack:
         aspect = min(aspect, 0.75)  # one under another: lower panels, less to scroll
-    height_px = max(min(rows * panel_px * aspect, MAX_HEIGHT_PX), rows * ROW_MIN_PX)
+    lowest = rows if stack else design["rows_low"]
+    height_px = max(min(rows * panel_px * aspect, MAX_HEIGHT_PX), rows * ROW_MIN_PX,
+                    lowest * LOW_ROW_MIN_PX)
     if design.get("stacked", False) != stack:
         _regrid(fig, design, stack)
     ratio = getattr(fig.canvas, "device_pixel_ratio", 1) or 1
@@ -262,13 +270,21 @@ def style_axes(ax, *, title=None, xlabel=None, ylabel=None, legend=False):
 def _legend_below(fig, handles, labels, ncol):
     """One legend for the whole figure, under it (outside the axes: data never cover it):
     ``ncol`` columns, or as many as fit in a figure fitted to a narrow screen
-    (:func:`fit_width`; one at least)."""
+    (:func:`fit_width`; one at least, its labels wrapped if need be)."""
+    import textwrap
+
     renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
-    for n in range(ncol, 0, -1):
-        legend = fig.legend(handles, labels, loc="outside lower center", ncol=n,
+    shown = list(labels)
+    for n in [*range(ncol, 0, -1), 0]:  # 0: one column, its long labels on two lines
+        if n == 0:
+            chars = max(len(label) for label in labels) * 0.96 * fig.bbox.width / width
+            shown = [textwrap.fill(label, max(12, int(chars))) for label in labels]
+        legend = fig.legend(handles, shown, loc="outside lower center", ncol=max(n, 1),
                             frameon=False, fontsize=SMALLEST_PT)
-        if (n == 1 or renderer is None or fitted_width(fig) is None
-                or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width):
+        if renderer is None or fitted_width(fig) is None or n == 0:
+            break
+        width = legend.get_window_extent(renderer).width
+        if width <= 0.98 * fig.bbox.width:
             break
         legend.remove()
     legend._kit_entries = (list(handles), list(labels), ncol)  # for :func:`fit_width`

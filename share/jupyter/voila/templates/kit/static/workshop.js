@@ -80,7 +80,23 @@
     var width = Math.floor(measured.clientWidth - parseFloat(style.paddingLeft || 0)
                            - parseFloat(style.paddingRight || 0));
     if (!(width > 0) || (sentWidth !== null && Math.abs(width - sentWidth) < 8)) { return; }
-    if (send("width=" + width)) { sentWidth = width; }
+    if (send("width=" + width)) {
+      sentWidth = width;
+      tries = 0;
+      window.setTimeout(confirmWidth, 1500);
+    }
+  }
+  // A message sent while the page's widgets are still connecting can be lost: until the
+  // kernel's signal says the width it now uses, send it again (a few times at most).
+  var tries = 0;
+  function confirmWidth() {
+    var signal = document.querySelector(".bondlab-place-signal [data-width]");
+    var told = signal ? Number(signal.getAttribute("data-width")) : NaN;
+    if (sentWidth === null || Math.abs(told - sentWidth) < 8 || tries >= 5) { return; }
+    tries += 1;
+    send("");  // the same text again would not count as a change
+    send("width=" + sentWidth);
+    window.setTimeout(confirmWidth, 1500);
   }
   var sizes = window.ResizeObserver ? new ResizeObserver(function () {
     if (widthTimer !== null) { window.clearTimeout(widthTimer); }
