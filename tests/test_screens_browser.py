@@ -164,6 +164,15 @@ def _go(page, place):
     _ready(page, place)
 
 
+def _shoot(page, name):
+    """The screen as a person sees it, with the step's figure (or the step) scrolled into
+    view (the page scrolls inside Voila's own box: a full-page shot shows only the top)."""
+    page.evaluate("() => (document.querySelector('.bondlab-workshop .bondlab-figure')"
+                  " || document.querySelector('.bondlab-workshop .bondlab-step'))"
+                  ".scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
 def _focus_never_under_the_bar(page) -> list[str]:
     """From the bottom of the page, Shift+Tab back up through the step's controls."""
     page.locator(".bondlab-nav button", has_text="Next").focus()
@@ -190,8 +199,7 @@ def test_every_place_fits_the_screen(chromium, voila, width):
             if place == "m=2&s=1":  # sliders, a figure and the nav buttons under the bar
                 found["focus"] = _focus_never_under_the_bar(page) or None
                 found = {k: v for k, v in found.items() if v}
-            page.screenshot(path=str(SHOTS / f"{width}-{place.replace('&', '-')}.png"),
-                            full_page=True)
+            _shoot(page, f"{width}-{place.replace('&', '-')}")
             if found:
                 wrong[place] = found
         assert wrong == {}, f"at {width} px: {wrong}"
@@ -220,7 +228,7 @@ def test_figures_follow_the_window_and_ignore_junk(chromium, voila):
         # two panels one under the other: the figure is now taller than it was side by side
         narrow = page.evaluate("() => document.querySelector('.bondlab-figure canvas').height")
         assert narrow > wide, (wide, narrow)
-        page.screenshot(path=str(SHOTS / "resized-1280-to-390-m=2-s=1.png"), full_page=True)
+        _shoot(page, "resized-1280-to-390-m=2-s=1")
         assert _problems(page) == [] and "Traceback" not in page.inner_text("body")
     finally:
         context.close()

@@ -110,6 +110,19 @@
     sizes.observe(el);  // reports its size once at once, then on every change
   }
 
+  // -- The fixed safety bar never hides the focused element (WCAG 2.4.11) ----------
+  // On a narrow screen its buttons wrap onto two lines: the page's top padding and the
+  // scroll padding (where focus scrolls an element to) follow its real height.
+  var bar = document.querySelector(".kit-bar");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      var height = Math.ceil(bar.getBoundingClientRect().height);
+      document.documentElement.style.scrollPaddingTop = (height + 12) + "px";
+      var main = document.getElementById("kit-main");
+      if (main) { main.style.paddingTop = (height + 8) + "px"; }
+    }).observe(bar);
+  }
+
   var queued = false;
   new MutationObserver(function () {
     if (queued) { return; }
