@@ -126,3 +126,58 @@ def test_the_browsers_draw_request_readies_the_frame_for_the_first_move(monkeypa
     assert frames == [1] and len(sent) == 2
 
 
+
+
+@pytest.mark.parametrize("width", [240, 288, 390, 768, 960, 1280, 1920])
+def test_every_figure_fits_a_column_and_keeps_its_text_legible(width):
+    """workshop.figures.fit_width on each component's figure: as wide as the column, its
+    smallest text at least 12 CSS px, its legend and labels inside it, panels one under
+    another below STACK_BELOW, and back side by side when the column widens again."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from widgets import live_figure
+    from widgets.attachment_figure import AttachmentFigure
+    from widgets.cycle_timeline import CycleTimeline
+    from widgets.leaving_simulator import LeavingSimulator
+    from widgets.opponent_playground import OpponentPlayground
+    from widgets.schedule_explorer import ScheduleExplorer
+    from workshop.figures import STACK_BELOW, smallest_text_px
+
+    try:
+        live_figure.fit_page(width)
+        for make in (ScheduleExplorer, AttachmentFigure, CycleTimeline, OpponentPlayground,
+                     LeavingSimulator):
+            fig = make().fig
+            FigureCanvasAgg.draw(fig.canvas)
+            css_w, css_h = fig.get_size_inches() * fig._original_dpi
+            assert abs(css_w - width) < 1 and css_h > 0, make.__name__
+            assert smallest_text_px(fig) >= 12, (make.__name__, smallest_text_px(fig))
+            drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # all that is drawn, inches
+            inches = fig.get_size_inches()
+            assert drawn.x0 >= -0.01 and drawn.x1 <= inches[0] + 0.01, (make.__name__, drawn)
+            assert drawn.y0 >= -0.01 and drawn.y1 <= inches[1] + 0.01, (make.__name__, drawn)
+            columns = {round(ax.get_position().x0, 2) for ax in fig.axes}
+            if width < STACK_BELOW:
+                assert len(columns) == 1, make.__name__  # one under another
+            if make is AttachmentFigure:
+                assert len(columns) == (1 if width < STACK_BELOW else 2)
+                live_figure.fit_page(1280)  # and back beside each other
+                FigureCanvasAgg.draw(fig.canvas)
+                assert len({round(ax.get_position().x0, 2) for ax in fig.axes}) == 2
+                live_figure.fit_page(width)
+    finally:
+        live_figure._page["width"] = None
+
+
+def test_the_page_width_from_the_browser_is_checked():
+    from widgets import live_figure
+
+    fig, _ = new_figure(1, 2, figsize=(11, 5))
+    try:
+        for junk in (None, "", "abc", "12px", float("nan"), float("inf"), [3], object()):
+            assert live_figure.fit_page(junk) is None
+        assert live_figure.fit_page(-5) == live_figure.WIDTH_RANGE[0]
+        assert live_figure.fit_page(10**9) == live_figure.WIDTH_RANGE[1]
+        assert abs(fig.get_size_inches()[0] * fig._original_dpi - 2400) < 1
+    finally:
+        live_figure._page["width"] = None

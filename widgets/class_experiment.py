@@ -399,7 +399,7 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
                 [i - 0.3, i + 0.06], [np.nan, np.nan], color=OKABE_ITO["black"],
                 linewidth=3, label="Room\u2019s median" if i == 0 else None)
             art[(kind, field, "wait")] = ax.text(
-                i - 0.12, 0.0, "", ha="center", va="bottom", fontsize=11, wrap=True)
+                i - 0.12, 0.0, "", ha="center", va="bottom", fontsize=12, wrap=True)
         med, q25, q75 = bondlab.band(predicted[kind])
         art[(kind, "model")] = axes[0].errorbar(
             [i + 0.22], [med], yerr=[[med - q25], [q75 - med]], marker="D", markersize=9,
@@ -411,7 +411,7 @@ def draw_room(axes, data: list[dict], predicted: dict) -> dict:
         ax.set_xticks([0, 1], ["Every check\n(continuous)", "Unpredictable\n(variable)"])
         ax.set_xlim(-0.6, 1.6)
         style_axes(ax, title=title, ylabel=ylabel)
-        ax.legend(loc="upper left", frameon=False, fontsize=11)
+        ax.legend(loc="upper left", frameon=False, fontsize=12)
     update_room(art, axes, data)
     return art
 

@@ -16,15 +16,69 @@ from __future__ import annotations
 
 import html
 import traceback
+import weakref
 
 import ipywidgets as w
 import numpy as np
 
 from widgets.common import logger
-from workshop.figures import plain_figure
+from workshop.figures import fit_width, fitted_width, plain_figure
 
 __all__ = ["new_figure", "LiveFigure", "png_bytes", "figure_summary", "set_summary",
-           "figure_panel"]
+           "figure_panel", "fit_page", "page_width"]
+
+#: The width figures are made for until the page has said its own (CSS px): the workshop's
+#: column on a computer (60rem less its margins), so a computer's page needs no resize.
+DEFAULT_WIDTH = 900
+#: Widths the page may send (CSS px); anything outside is clamped to them.
+WIDTH_RANGE = (240, 2400)
+_page = {"width": None}
+_figures: "weakref.WeakSet" = weakref.WeakSet()  # every figure new_figure made, while alive
+
+
+def page_width() -> float:
+    """The width figures are fitted to: the page's column, once it said (:func:`fit_page`)."""
+    return _page["width"] or DEFAULT_WIDTH
+
+
+def fit_page(css_px) -> float | None:
+    """The page's column is ``css_px`` CSS px wide: fit every figure of this kernel (one
+    kernel serves one page) and those made later (:func:`workshop.figures.fit_width`).
+
+    A figure shown in the browser is told its new size through ipympl's own protocol
+    (``resize``: the browser resizes the canvas, asks for a refresh and then a picture,
+    which :class:`LiveFigure` draws anew: the size is part of its frame). Figures never
+    shown yet just change size. Junk (not a number) is ignored and returns ``None``;
+    numbers are clamped to :data:`WIDTH_RANGE`. Only a narrower column, or one at least
+    24 px wider, refits a figure (a little margin beside it is not worth a redraw).
+    """
+    try:
+        width = float(css_px)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(width):
+        return None
+    width = float(int(min(max(width, WIDTH_RANGE[0]), WIDTH_RANGE[1])))
+    _page["width"] = width
+    for fig in list(_figures):
+        _fit(fig, width)
+    return width
+
+
+def _fit(fig, width) -> None:
+    current = fitted_width(fig)
+    if current is not None and current <= width < current + 24:
+        return
+    try:
+        fit_width(fig, width)
+    except Exception:  # noqa: BLE001 -- a figure that cannot fit keeps its size
+        logger.exception("could not fit a figure to %s px", width)
+        return
+    canvas = fig.canvas
+    if getattr(canvas, "syncing_data_url", True) is False and getattr(canvas, "comm", None):
+        # ipympl's resize protocol (FigureCanvasWebAggCore.handle_resize, from our side)
+        canvas._png_is_old = True
+        canvas.manager.resize(*fig.bbox.size, forward=False)
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), interactive=True,
@@ -36,12 +90,16 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), interactive=
     the figure is read through :func:`figure_summary`. With ``interactive=False`` (or when
     ipympl is missing) the figure keeps matplotlib's plain Agg canvas.
 
+    ``figsize`` is what the figure is drawn for (inches at 100 dpi: its proportions and
+    a wide screen's size); it is then fitted to the page's column (:func:`fit_page`).
+
     Returns ``(fig, axes)``; ``axes`` is one Axes for 1×1, otherwise an array.
 
     >>> fig, ax = new_figure()
     >>> line, = ax.plot([0, 1], [0, 1]); line.set_ydata([1, 0]); fig.canvas.draw_idle()
     """
     fig, axes = plain_figure(nrows, ncols, figsize=figsize, **subplots_kw)
+    _figures.add(fig)
     if interactive:
         try:
             from ipympl.backend_nbagg import Canvas, FigureManager
@@ -58,6 +116,7 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), interactive=
             canvas.layout = w.Layout(max_width="100%")
         except Exception:  # noqa: BLE001 -- plain Agg still draws (handouts, scripts)
             logger.warning("ipympl canvas unavailable:\n%s", traceback.format_exc())
+    _fit(fig, page_width())
     return fig, axes
 
 

@@ -38,6 +38,10 @@ tab's ``sessionStorage``, which is gone when the tab closes, and after a reload 
 same address sends it back through a second hidden widget. Links in the pages' text
 (``01_...ipynb``) become links inside the page (``data-kit-go``), with ``?m=N`` as their
 address for a browser without scripts. Every value from the browser is checked here.
+
+**Figures fit the screen.** The same script sends the module column's width
+(``width=734``, CSS px) when it changes; every figure of the page follows it
+(:func:`widgets.live_figure.fit_page`).
 """
 from __future__ import annotations
 
@@ -50,8 +54,10 @@ import ipywidgets as w
 
 from widgets.common import (MODES, guard, kit_style, logger, page_mode, query_arrived,
                             query_param, safe_build, status_line, when_query_known)
+from widgets.live_figure import fit_page, page_width
 from widgets.module_page import START, ModulePage
 from widgets.stepper import close_tree, progress_html
+from workshop.figures import smallest_text_px
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
 
@@ -264,6 +270,10 @@ class WorkshopPage(w.VBox):
         if not text:
             return
         self.inbox.value = ""  # the same link can be followed again
+        if text.startswith("width="):  # the module column's width: figures follow it
+            if _INT.fullmatch(text[6:]) and fit_page(int(text[6:])) is not None:
+                self._update()
+            return
         if not self._known:
             self._queued.append(text)
         else:
@@ -385,7 +395,12 @@ class WorkshopPage(w.VBox):
                                     "This is the end of the workshop")
         step = stepper.index + 1 if stepper is not None else 1
         self.place = f"m={_key(self.part)}" + ("" if reading else f"&s={step}")
-        self.signal.value = f'<span data-place="{html.escape(self.place)}"></span>'
+        # numbers only: where the person is, and what the figures shown are fitted to
+        # (their width and smallest text in CSS px; the browser tests read these)
+        figs = [c.figure for c in _canvases(self.view)]
+        fit = f' data-width="{page_width():.0f}"' + (
+            f' data-text-px="{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
+        self.signal.value = f'<span data-place="{html.escape(self.place)}"{fit}></span>'
 
 
 #: Seconds after a move before the released figures' memory is collected, plus up to as

@@ -26,6 +26,7 @@ from workshop.style import (COLORS, LINESTYLES, OKABE_ITO, PHASE_COLORS, PHASE_H
 
 __all__ = [
     "fmt_days", "nice_ceiling", "steady_limit", "steady_range", "plain_figure", "style_axes",
+    "fit_width", "fitted_width", "smallest_text_px",
     "draw_band", "update_band", "phase_runs", "draw_phase_bands",
     "update_phase_bands", "place_phase_labels", "mark_day",
     "draw_explorer", "update_explorer", "draw_records", "draw_record", "draw_prediction",
@@ -118,6 +119,140 @@ def plain_figure(nrows: int = 1, ncols: int = 1, *, figsize=(8, 4.5), **subplots
     return fig, axes
 
 
+# --------------------------------------------------------------------------- fitting a screen
+
+#: Text on a figure never gets smaller than this on any screen, in CSS px (issue 15: at least
+#: 12 px on a phone). 9 pt at 100 dpi is 12.5 px.
+TEXT_MIN_PX = 12.5
+#: The kit's smallest font size on a figure, in points (legends, phase names): every
+#: draw function keeps to it, so that a fit can keep it at TEXT_MIN_PX.
+SMALLEST_PT = 12
+#: Below this width (CSS px) panels drawn side by side go one under another.
+STACK_BELOW = 560
+#: A row of panels is never lower than this (CSS px): axes, ticks and a title need room.
+ROW_MIN_PX = 170
+#: ... and its lowest row (a narrow strip over a main panel) never lower than this.
+LOW_ROW_MIN_PX = 110
+#: A wide column (a projector's presenting view) scales a figure up to this, as a picture;
+#: its height stays within MAX_HEIGHT_PX (unless its rows need more).
+S_MAX = 1.4
+MAX_HEIGHT_PX = 960
+
+
+def _texts(fig):
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _design(fig):
+    """What the figure was drawn for, kept on its first fit: size, dpi, grid, tick labels
+    and legend columns (a fit starts from these every time, so fits never drift)."""
+    design = getattr(fig, "_kit_design", None)
+    if design is None:
+        axes = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
+        spec = axes[0].get_subplotspec().get_gridspec() if axes else None
+        grid = spec.get_geometry() if spec else (1, 1)
+        ratios = (spec.get_height_ratios() if spec else None) or [1] * grid[0]
+        dpi = getattr(fig, "_original_dpi", fig.dpi)
+        design = fig._kit_design = {
+            "size": tuple(fig.get_size_inches()), "dpi": dpi, "grid": grid,
+            "rows_low": sum(ratios) / min(ratios),  # the figure's height in its lowest rows
+            "specs": [(ax, ax.get_subplotspec(),
+                       ax.xaxis.get_tick_params().get("labelbottom", True),
+                       ax.yaxis.get_tick_params().get("labelleft", True)) for ax in axes],
+        }
+    return design
+
+
+def fit_width(fig, css_px: float) -> None:
+    """Fit a figure drawn for a wide column to a column ``css_px`` CSS pixels wide.
+
+    The one place where figures meet the size of a screen (every component's figure goes
+    through it, see :func:`widgets.live_figure.fit_page`). From the figure's design (its
+    size and grid when first fitted: ``figsize`` at 100 dpi):
+
+    - **scale** ``s = clamp(panel width / designed panel width, s_min, S_MAX)``, the
+      figure's pixels per point: text, lines and markers shrink together, as a picture
+      would, but never below ``s_min``, where the smallest text (:data:`SMALLEST_PT`) is
+      :data:`TEXT_MIN_PX`; narrower still, the figure gets fewer inches instead;
+    - **stacking**: below :data:`STACK_BELOW` px, panels side by side are put one under
+      another (a one-column grid, in reading order), each with its own tick labels;
+    - **height** from each panel's designed aspect ratio, at least :data:`ROW_MIN_PX` a row
+      (:data:`LOW_ROW_MIN_PX` for the lowest);
+    - **legends** under the figure take as many columns as fit (fewer on a phone);
+      titles and axis labels wrap rather than run off the edge.
+
+    Only sizes change, never data; a figure with no layout engine (laid out once and kept)
+    is laid out again for its new size. Works on any Figure (no browser needed).
+    """
+    design = _design(fig)
+    w0, h0 = design["size"]
+    base = design["dpi"]
+    rows0, cols0 = design["grid"]
+    stack = cols0 > 1 and css_px < STACK_BELOW
+    rows, cols = (rows0 * cols0, 1) if stack else (rows0, cols0)
+    panel_px, panel0_px = css_px / cols, w0 * base / cols0
+    s = min(S_MAX, max(TEXT_MIN_PX / (SMALLEST_PT * base / 72), panel_px / panel0_px))
+    aspect = (h0 / rows0) / (w0 / cols0)  # one panel's, with its share of titles and legend
+    if stack:
+        aspect = min(aspect, 0.75)  # one under another: lower panels, less to scroll
+    lowest = rows if stack else design["rows_low"]
+    height_px = max(min(rows * panel_px * aspect, MAX_HEIGHT_PX), rows * ROW_MIN_PX,
+                    lowest * LOW_ROW_MIN_PX)
+    if design.get("stacked", False) != stack:
+        _regrid(fig, design, stack)
+    ratio = getattr(fig.canvas, "device_pixel_ratio", 1) or 1
+    fig._original_dpi = base * s  # where ipympl's pixel ratio and savefig(dpi="figure") start
+    fig._set_dpi(base * s * ratio, forward=False)
+    fig.set_size_inches(css_px / (base * s), height_px / (base * s), forward=False)
+    for ax in fig.axes:
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            text.set_wrap(True)
+    _fit_legends(fig)
+    fig._kit_fit = float(css_px)
+    fig.stale = True
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.set_layout_engine("constrained")  # laid out once for the new size, then kept
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+
+def fitted_width(fig) -> float | None:
+    """The CSS width of the last :func:`fit_width` (``None``: never fitted)."""
+    return getattr(fig, "_kit_fit", None)
+
+
+def smallest_text_px(fig) -> float:
+    """The size of the figure's smallest text as drawn, in CSS px (``font size x dpi /
+    72``, at the figure's CSS size; 0 for a figure without text)."""
+    dpi = getattr(fig, "_original_dpi", fig.dpi)
+    return min((t.get_fontsize() * dpi / 72 for t in _texts(fig)), default=0.0)
+
+
+def _regrid(fig, design, stack):
+    """Panels side by side <-> one under another (reading order), with constrained layout
+    placing them; stacked panels each show their own tick labels (their neighbour is no
+    longer beside or under them)."""
+    n = len(design["specs"])
+    grid = fig.add_gridspec(n, 1) if stack else None
+    for i, (ax, spec, bottom, left) in enumerate(design["specs"]):
+        ax.set_subplotspec(grid[i] if stack else spec)
+        ax.xaxis.set_tick_params(which="both", labelbottom=True if stack else bottom)
+        ax.yaxis.set_tick_params(which="both", labelleft=True if stack else left)
+    design["stacked"] = stack
+
+
+def _fit_legends(fig):
+    """Every legend under the figure (:func:`_legend_below`) fitted to its new width."""
+    for legend in list(fig.legends):
+        if hasattr(legend, "_kit_entries"):
+            legend.remove()
+            _legend_below(fig, *legend._kit_entries)
+
+
 def style_axes(ax, *, title=None, xlabel=None, ylabel=None, legend=False):
     """Apply the kit's font sizes to labels made after the figure (or outside plot_style)."""
     if title is not None:
@@ -133,9 +268,27 @@ def style_axes(ax, *, title=None, xlabel=None, ylabel=None, legend=False):
 
 
 def _legend_below(fig, handles, labels, ncol):
-    """One legend for the whole figure, under it (outside the axes: data never cover it)."""
-    return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, frameon=False,
-                      fontsize=12)
+    """One legend for the whole figure, under it (outside the axes: data never cover it):
+    ``ncol`` columns, or as many as fit in a figure fitted to a narrow screen
+    (:func:`fit_width`; one at least, its labels wrapped if need be)."""
+    import textwrap
+
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    shown = list(labels)
+    for n in [*range(ncol, 0, -1), 0]:  # 0: one column, its long labels on two lines
+        if n == 0:
+            chars = max(len(label) for label in labels) * 0.96 * fig.bbox.width / width
+            shown = [textwrap.fill(label, max(12, int(chars))) for label in labels]
+        legend = fig.legend(handles, shown, loc="outside lower center", ncol=max(n, 1),
+                            frameon=False, fontsize=SMALLEST_PT)
+        if renderer is None or fitted_width(fig) is None or n == 0:
+            break
+        width = legend.get_window_extent(renderer).width
+        if width <= 0.98 * fig.bbox.width:
+            break
+        legend.remove()
+    legend._kit_entries = (list(handles), list(labels), ncol)  # for :func:`fit_width`
+    return legend
 
 
 # --------------------------------------------------------------------------- bands

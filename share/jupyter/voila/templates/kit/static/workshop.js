@@ -6,6 +6,9 @@
 // - .bondlab-go is a text box the kernel listens to: links marked data-kit-go are sent
 //   there instead of loading a page, and after a reload of the same address the kept
 //   place is sent there once, so the person is back where they were.
+// The same box takes "width=N": the CSS width of the module column (where the figures are),
+// sent when it changes by 8 px or more, so every figure follows it (widgets/live_figure.py
+// fit_page).
 // Pages without these widgets are left alone.
 (function () {
   "use strict";
@@ -59,11 +62,72 @@
     }
   }
 
+  // -- Figures follow the column's width -------------------------------------------
+  // Measured on the figure's own box where the step has one (its width is the column's,
+  // whatever the canvas in it), else on the step or the page; debounced.
+  var sentWidth = null;
+  var measured = null;
+  var widthTimer = null;
+  function column() {
+    return document.querySelector(".bondlab-workshop .bondlab-figure")
+      || document.querySelector(".bondlab-workshop .bondlab-step")
+      || document.querySelector(".bondlab-workshop");
+  }
+  function sendWidth() {
+    widthTimer = null;
+    if (!measured || !measured.isConnected) { return; }
+    var style = window.getComputedStyle(measured);
+    var width = Math.floor(measured.clientWidth - parseFloat(style.paddingLeft || 0)
+                           - parseFloat(style.paddingRight || 0));
+    if (!(width > 0) || (sentWidth !== null && Math.abs(width - sentWidth) < 8)) { return; }
+    if (send("width=" + width)) {
+      sentWidth = width;
+      tries = 0;
+      window.setTimeout(confirmWidth, 1500);
+    }
+  }
+  // A message sent while the page's widgets are still connecting can be lost: until the
+  // kernel's signal says the width it now uses, send it again (a few times at most).
+  var tries = 0;
+  function confirmWidth() {
+    var signal = document.querySelector(".bondlab-place-signal [data-width]");
+    var told = signal ? Number(signal.getAttribute("data-width")) : NaN;
+    if (sentWidth === null || Math.abs(told - sentWidth) < 8 || tries >= 5) { return; }
+    tries += 1;
+    send("");  // the same text again would not count as a change
+    send("width=" + sentWidth);
+    window.setTimeout(confirmWidth, 1500);
+  }
+  var sizes = window.ResizeObserver ? new ResizeObserver(function () {
+    if (widthTimer !== null) { window.clearTimeout(widthTimer); }
+    widthTimer = window.setTimeout(sendWidth, 120);
+  }) : null;
+  function watchWidth() {
+    var el = column();
+    if (!sizes || !el || el === measured) { return; }
+    if (measured) { sizes.unobserve(measured); }
+    measured = el;
+    sizes.observe(el);  // reports its size once at once, then on every change
+  }
+
+  // -- The fixed safety bar never hides the focused element (WCAG 2.4.11) ----------
+  // On a narrow screen its buttons wrap onto two lines: the page's top padding and the
+  // scroll padding (where focus scrolls an element to) follow its real height.
+  var bar = document.querySelector(".kit-bar");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      var height = Math.ceil(bar.getBoundingClientRect().height);
+      document.documentElement.style.scrollPaddingTop = (height + 12) + "px";
+      var main = document.getElementById("kit-main");
+      if (main) { main.style.paddingTop = (height + 8) + "px"; }
+    }).observe(bar);
+  }
+
   var queued = false;
   new MutationObserver(function () {
     if (queued) { return; }
     queued = true;
-    window.requestAnimationFrame(function () { queued = false; scan(); });
+    window.requestAnimationFrame(function () { queued = false; scan(); watchWidth(); });
   }).observe(document.documentElement, {childList: true, subtree: true});
 
   // Before the shell's own link handler (document, capture): a link inside the page is
