@@ -30,6 +30,10 @@ a person typed (which live only in the page) and their quick-check answers are s
 Keeping every figure grew a kernel to about 310 MB after the whole workshop; the limit is
 250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure).
 
+**Leading the room.** The menu bar holds :class:`widgets.follow.FollowBar`: once the page
+knows a room (the room's page saw its code), the facilitator can lead it and the others
+follow; ``?mode=present&room=CODE`` (the projector) follows from the start.
+
 **Reload.** The page tells the browser where the person is through a hidden widget; the
 kit's template script (``static/workshop.js``) keeps that place (numbers only) in the
 tab's ``sessionStorage``, which is gone when the tab closes, and after a reload of the
@@ -48,6 +52,7 @@ import ipywidgets as w
 
 from widgets.common import (MODES, guard, logger, page_mode, query_arrived, query_param,
                             safe_build, status_line, when_query_known)
+from widgets.follow import FollowBar
 from widgets.module_page import CSS, START, ModulePage
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
@@ -186,7 +191,8 @@ class WorkshopPage(w.VBox):
                                style={"description_width": "initial"})
         self.open_button = w.Button(description="Open", tooltip="Open the chosen part")
         self.open_button.on_click(guard(self._open_chosen, self.status))
-        top = w.HBox([self.menu, self.open_button])
+        self.follow = FollowBar(self)  # leading the room / following it (widgets/follow.py)
+        top = w.HBox([self.menu, self.open_button, self.follow])
         top.add_class("bondlab-menu")
         self.progress = w.HTML()
         self.view = w.Box(layout=w.Layout(display="block"))
@@ -275,6 +281,7 @@ class WorkshopPage(w.VBox):
         """The widget of ``part``, built on its first visit and kept."""
         if part not in self.built:
             self.built[part] = self._build(part)
+            self.follow.watch(part, self.built[part])
         return self.built[part]
 
     def _stepper(self, part: str | None = None):
@@ -361,6 +368,7 @@ class WorkshopPage(w.VBox):
         step = stepper.index + 1 if stepper is not None else 1
         self.place = f"m={_key(self.part)}" + ("" if reading else f"&s={step}")
         self.signal.value = f'<span data-place="{html.escape(self.place)}"></span>'
+        self.follow.moved()
 
 
 def _give_back_memory() -> None:
