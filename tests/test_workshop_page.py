@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 from workshop.content import load_module, module_ids
 from kit_browser import in_own_thread, run_fresh
 from widgets import common
-from widgets.workshop_page import WorkshopPage, in_page_links, parse_place, show_workshop
+from widgets.workshop_page import (WorkshopPage, _canvases, in_page_links, parse_place,
+                                    show_workshop)
 
 IDS = module_ids()
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "index.ipynb"
@@ -142,6 +144,7 @@ def test_page_is_built_before_its_request_and_follows_the_address(monkeypatch):
         for _ in range(60):  # before the request: every module built, between other work
             await asyncio.sleep(0)
         assert set(page.built) == set(IDS)
+        page.built_for_participants = list(page.built.values())
         request.set()
         for _ in range(600):
             if page._known:
@@ -153,6 +156,10 @@ def test_page_is_built_before_its_request_and_follows_the_address(monkeypatch):
     assert page.place == "m=2&s=3" and page.mode == "lecture"
     assert "For lecture and study" in str(page.view.children[0].stepper.content.children[0].children)
     assert set(page.built) == {IDS[2]}  # what was built for participants was rebuilt
+    # ... and closed: none of its widgets is left in the kernel or the page
+    assert all(old.comm is None for old in page.built_for_participants)
+    assert all(canvas.comm is None for old in page.built_for_participants
+               for canvas in _canvases(old))
 
 
 def test_notebook_is_thin_neutral_and_clean():
@@ -162,3 +169,26 @@ def test_notebook_is_thin_neutral_and_clean():
     assert code == ["from widgets.workshop_page import show_workshop\nshow_workshop()"]
     assert all(c.get("outputs", []) == [] for c in nb["cells"])
     assert not any(word in NOTEBOOK.name for word in TOPIC)
+
+
+def test_facilitator_page_says_how_many_pages_are_ready(tmp_path, monkeypatch):
+    """The server's pool count (server/preheat.py writes it) on the facilitator's page only,
+    and nothing when no server is keeping a pool (or the file is not the server's)."""
+    from workshop import room
+
+    monkeypatch.setenv("BONDLAB_STATE_DIR", str(tmp_path))
+    assert WorkshopPage(mode="facilitator").room_ready.layout.display == "none"
+    room.write_ready(28, 30)
+    page = WorkshopPage(mode="facilitator")
+    assert page.room_ready.layout.display is None
+    assert "Room ready: 28 of 30 pages" in page.room_ready.value
+    assert WorkshopPage(mode="participant").room_ready.layout.display == "none"
+    room.write_ready(30, 30)
+    page._say_room_ready()
+    assert "Room ready: 30 of 30 pages</p>" in page.room_ready.value
+    for junk in ('{"ready": 31, "of": 30, "pid": %d}' % os.getpid(), "not json",
+                 '{"ready": 3, "of": 30, "pid": 999999999}'):
+        room.ready_path().write_text(junk)
+        assert room.read_ready() is None, junk
+    room.write_ready(None, 30)  # the server stops
+    assert not room.ready_path().exists()

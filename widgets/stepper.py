@@ -133,7 +133,7 @@ class Stepper(w.VBox):
         gone = [i for i, widget in self._built.items()
                 if (visible_too or i != self.index) and which(widget)]
         for i in gone:
-            _close_tree(self._built.pop(i))
+            close_tree(self._built.pop(i))
         if self.index in gone:
             self.content.children = []
         return len(gone)
@@ -165,7 +165,7 @@ class Stepper(w.VBox):
             self.nav.children = nav + [self.footer] if last else nav
 
 
-def _close_tree(widget) -> None:
+def close_tree(widget) -> None:
     """Close a widget and every widget it holds (children, layout, style, a figure's
     toolbar): their models leave the kernel and the page."""
     stack, seen = [widget], set()

@@ -54,6 +54,7 @@ from widgets.common import (MODES, guard, logger, page_mode, query_arrived, quer
                             safe_build, status_line, when_query_known)
 from widgets.follow import FollowBar
 from widgets.module_page import CSS, START, ModulePage
+from widgets.stepper import close_tree
 
 __all__ = ["show_workshop", "WorkshopPage", "READING", "parse_place", "in_page_links"]
 
@@ -195,6 +196,9 @@ class WorkshopPage(w.VBox):
         top = w.HBox([self.menu, self.open_button, self.follow])
         top.add_class("bondlab-menu")
         self.progress = w.HTML()
+        #: facilitator mode: "Room ready: 28 of 30 pages" while the server keeps a pool
+        self.room_ready = w.HTML(layout=w.Layout(display="none"))
+        self.room_ready.add_class("bondlab-room-ready")
         self.view = w.Box(layout=w.Layout(display="block"))
         self.back_button = w.Button(description="Back", icon="arrow-left")
         self.next_button = w.Button(description="Next", icon="arrow-right",
@@ -214,8 +218,8 @@ class WorkshopPage(w.VBox):
         self.inbox = w.Text(layout=w.Layout(display="none"), description="Place")
         self.inbox.add_class("bondlab-go")
         self.inbox.observe(guard(self._from_browser, self.status), names="value")
-        self.children = [w.HTML(CSS + WORKSHOP_CSS), top, self.progress, self.view, self.nav,
-                         self.status, self.signal, self.inbox]
+        self.children = [w.HTML(CSS + WORKSHOP_CSS), top, self.room_ready, self.progress,
+                         self.view, self.nav, self.status, self.signal, self.inbox]
         self._explicit = (mode, part, step)
         if not when_query_known(self._apply_address):
             self.show(part or START, step or 1)  # until the address arrives
@@ -232,13 +236,41 @@ class WorkshopPage(w.VBox):
             part, step = parse_place(params, self.ids)
         if wanted != self.mode:
             self.mode = wanted
-            self.built.clear()  # built in the default mode before the request: rebuild
+            for widget in self.built.values():  # built in the default mode: closed, rebuilt
+                close_tree(widget)
+            self.built.clear()
             self.menu.options = self._menu_options()
         self._known = True
+        if self.mode == "facilitator":
+            self._say_room_ready()
         self.show(part or START, step or 1)
         for text in self._queued:
             self.go_to(text)
         self._queued.clear()
+
+    #: Seconds between two looks at the server's ready count (facilitator mode only).
+    ROOM_READY_EVERY = 5.0
+
+    def _say_room_ready(self) -> None:
+        """Show how many workshop pages the server keeps ready (``ROOM=30 make workshop``),
+        and look again every :attr:`ROOM_READY_EVERY` s while the page is open."""
+        from workshop.room import read_ready
+
+        said = read_ready()
+        if said is None:
+            self.room_ready.layout.display = "none"
+        else:
+            ready, of = said
+            text = f"Room ready: {ready} of {of} pages" + (
+                "" if ready == of else " (more are being prepared; people can join already)")
+            self.room_ready.value = f'<p class="bondlab-room-ready-line">{html.escape(text)}</p>'
+            self.room_ready.layout.display = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python: said once
+            return
+        if self.comm is not None:  # closed pages stop looking
+            loop.call_later(self.ROOM_READY_EVERY, guard(self._say_room_ready, self.status))
 
     def _from_browser(self, change):
         text = str(change["new"] or "")[:500]

@@ -58,6 +58,7 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import json
 import logging
 import math
 import os
@@ -778,3 +779,42 @@ def check_key(typed) -> bool:
     if not ok:
         log.warning("facilitator key refused: does not match")
     return ok
+
+
+# -- "room ready: N of M" (server/preheat.py writes it, the facilitator's page reads it) --
+def ready_path() -> Path:
+    """Where the server keeps how many workshop pages are ready: ``room-ready.json`` in
+    :func:`state_dir`."""
+    return state_dir() / "room-ready.json"
+
+
+def write_ready(ready: int | None, of: int) -> None:
+    """Keep the server's ready count for the facilitator's page; ``ready=None`` removes it
+    (the server is stopping). Never raises: the count is a convenience."""
+    try:
+        path = ready_path()
+        if ready is None:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"ready": int(ready), "of": int(of), "pid": os.getpid(),
+                                   "time": time.time()}))
+        tmp.replace(path)
+    except (OSError, ValueError, TypeError) as error:
+        logging.getLogger("bondlab.room").warning("could not keep the ready count: %s", error)
+
+
+def read_ready(path: Path | None = None) -> tuple[int, int] | None:
+    """``(ready, of)`` as the server last said it, or None: no pool, a server that has
+    stopped, or a file that is not what :func:`write_ready` writes.
+
+    >>> read_ready(Path("/nonexistent/room-ready.json")) is None
+    True
+    """
+    try:
+        data = json.loads((path or ready_path()).read_text())
+        ready, of, pid = int(data["ready"]), int(data["of"]), int(data["pid"])
+        os.kill(pid, 0)  # the server that wrote it is still running
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return (ready, of) if 0 <= ready <= of <= 1000 else None
