@@ -239,6 +239,8 @@ class FollowBar(w.HBox):
 
     def poll(self) -> None:
         """Read the room's lead once and act on it (the timer's work)."""
+        if self.role != "follow" or not self.toggle.value:
+            return
         self.polls += 1
         try:
             lead = room.lead_of(self.code, path=self.path)
