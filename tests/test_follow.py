@@ -438,3 +438,29 @@ def test_the_timer_moves_the_page_and_stops_with_following(db):
     moved, polls, unticked, again, closed = run_fresh(scenario())
     assert moved == "m=0&s=3" and polls >= 2  # the timer's polls moved it, not the first
     assert unticked is None and again and closed is None
+
+
+def test_a_follower_prepares_the_facilitators_next_step(db, monkeypatch):
+    monkeypatch.setattr(follow, "PREPARE_AFTER", 0.0)
+    monkeypatch.setattr(follow, "PREPARE_SPREAD", 0.0)
+    lead_page, dashboard = facilitator_page()
+    code = dashboard.code
+
+    async def scenario():
+        page = follower_page(code)
+        page.follow.toggle.value = True
+        room.set_lead(code, "m=1&s=1", key_pass())
+        deadline = time.monotonic() + 30
+        stepper = None
+        while time.monotonic() < deadline:
+            stepper = page._stepper()
+            if page.place == "m=1&s=1" and 1 in stepper._built:
+                break
+            await asyncio.sleep(0.05)
+        built = sorted(stepper._built)
+        page.follow.toggle.value = False
+        return page.place, built, page.follow._prepare
+
+    place, built, timer = run_fresh(scenario())
+    assert place == "m=1&s=1" and built == [0, 1]  # step 2 ready before the facilitator's Next
+    assert timer is None

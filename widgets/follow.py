@@ -22,12 +22,15 @@ no write) every :data:`POLL_SECONDS` on the kernel's own event loop, and changes
 only when the lead has moved. The timer stops when following is turned off, when the room
 is closed or gone (a calm line says so), and when the bar is closed; a page whose kernel is
 shut down or culled takes it with it. So a follower shows the facilitator's new step within
-POLL_SECONDS plus the time its kernel takes to build that step (``bench/bench_room.py
+POLL_SECONDS plus the time its kernel takes to build that step; and a few seconds after each
+move (:data:`PREPARE_AFTER`, spread over the room) it builds the step after it, so that the
+facilitator's Next costs the room next to nothing at the click (``bench/bench_room.py
 --phases follow`` measures it for a room of 30).
 """
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 
 import ipywidgets as w
@@ -39,6 +42,11 @@ __all__ = ["FollowBar", "POLL_SECONDS", "where"]
 
 #: Seconds between two reads of the lead by a following page.
 POLL_SECONDS = 0.5
+#: A following page builds the facilitator's next step this many seconds after each move,
+#: plus a random part of PREPARE_SPREAD, so that a room's kernels do not all build at once:
+#: the next move then waits for nothing but the picture (a figure's step takes 0.3-0.9 s of
+#: CPU to build; thirty at once on two cores would take seconds).
+PREPARE_AFTER, PREPARE_SPREAD = 1.0, 5.0
 _PLACE = re.compile(r"m=([0-9]{1,2})&s=([0-9]{1,3})")
 
 LEADING = ("Leading room {code}: every page that follows goes to the step you are on. The "
@@ -101,6 +109,7 @@ class FollowBar(w.HBox):
         self._quiet = False      # the bar itself moving the page or the toggle
         self._failing = False
         self._timer = None
+        self._prepare = None     # the timer that builds the facilitator's next step
         self.status = w.HTML(layout=w.Layout(min_height="0"))
         self.status.add_class("bondlab-follow-status")
         self.toggle = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"))
@@ -272,6 +281,7 @@ class FollowBar(w.HBox):
         else:
             self._go(lead.place)
             self.status.value = calm_message(FOLLOWING)
+            self._prepare_next(lead.place)
 
     def come_back(self, _button=None) -> None:
         """"Back to the facilitator": their step now, and following again."""
@@ -289,6 +299,26 @@ class FollowBar(w.HBox):
         finally:
             self._quiet = False
         self.target = self.page.place
+
+    def _prepare_next(self, place: str) -> None:
+        """In a while, build the step after ``place`` (the module's next one), unless the
+        page has moved on by then."""
+        found = _PLACE.fullmatch(place)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python (tests): page.prepare() by hand
+            return
+        if self._prepare is not None:
+            self._prepare.cancel()
+        after = f"m={found.group(1)}&s={int(found.group(2)) + 1}"
+
+        def build():
+            self._prepare = None
+            if self.toggle.value and not self.paused and self.page.place == place:
+                guard(self.page.prepare, self.status)(after)
+
+        self._prepare = loop.call_later(PREPARE_AFTER + random.uniform(0, PREPARE_SPREAD),
+                                        build)
 
     def _pause(self) -> None:
         self.paused = True
@@ -309,7 +339,9 @@ class FollowBar(w.HBox):
 
     # -- the timer ---------------------------------------------------------------------
     def _schedule(self) -> None:
-        self._cancel()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.role != "follow" or not self.toggle.value:
             return
         try:
@@ -324,9 +356,10 @@ class FollowBar(w.HBox):
         self._schedule()
 
     def _cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        for timer in (self._timer, self._prepare):
+            if timer is not None:
+                timer.cancel()
+        self._timer = self._prepare = None
 
     def close(self) -> None:
         self._cancel()

@@ -288,6 +288,16 @@ class WorkshopPage(w.VBox):
         if part is not None:
             self.show(part, step)
 
+    def prepare(self, query: str) -> None:
+        """Build and draw the step at ``query`` (``"m=2&s=4"``) without showing it, so that
+        moving there later waits only for the picture to be sent. Only a step of a module
+        already built (a following page prepares the facilitator's next step:
+        widgets/follow.py); anything else is ignored."""
+        part, step = parse_place(parse_qs(query[:500]), self.ids)
+        stepper = self._stepper(part) if part in self.built else None
+        if stepper is not None and step is not None and 1 <= step <= stepper.n_steps:
+            _draw_ahead(stepper.step_widget(step - 1))
+
     # -- parts ----------------------------------------------------------------------
     def _menu_options(self):
         from workshop.content import load_module
@@ -450,6 +460,14 @@ def _canvases(widget):
         stack.extend(getattr(item, "children", ()))
 
 
+def _draw_ahead(widget) -> None:
+    """Draw the figures in ``widget`` now; each LiveFigure reuses the frame when shown."""
+    for canvas in _canvases(widget):
+        live = getattr(canvas.handle_draw, "__self__", None)
+        if hasattr(live, "render"):
+            live.render()
+
+
 def _build_ahead(page: WorkshopPage, loop) -> None:
     """In a ready kernel, before anyone asks for its page: build every module's first step
     and draw its figures, one module per turn of the kernel's event loop, so that a room
@@ -469,11 +487,7 @@ def _build_ahead(page: WorkshopPage, loop) -> None:
                         - 1, spent[0])
             return
         t0 = time.process_time()
-        widget = page.part_widget(todo.pop(0))
-        for canvas in _canvases(widget):
-            live = getattr(canvas.handle_draw, "__self__", None)
-            if hasattr(live, "render"):  # a LiveFigure: its frame drawn now, reused then
-                live.render()
+        _draw_ahead(page.part_widget(todo.pop(0)))
         spent[0] += time.process_time() - t0
         loop.call_soon(one)
 
