@@ -1057,8 +1057,8 @@ def main(argv=None):
     ap.add_argument("--slider-period", type=float, default=3.0, help="seconds between one participant's moves")
     ap.add_argument("--follow-moves", type=int, default=10,
                     help="the facilitator's moves in the follow phase")
-    ap.add_argument("--follow-gap", type=float, default=5.0,
-                    help="seconds between two of the facilitator's moves, once everyone has the step")
+    ap.add_argument("--follow-gap", type=float, default=20.0,
+                    help="seconds the facilitator stays on a step once everyone has it (in a room: minutes)")
     ap.add_argument("--day-opens", type=int, default=200)
     ap.add_argument("--day-concurrent", type=int, default=15)
     ap.add_argument("--cull-seconds", type=int, default=60, help="idle culling for the bench's server")

@@ -364,6 +364,13 @@ def test_the_facilitator_sees_when_the_room_ends(db):
     page2.go_to("m=room")
     dashboard2.delete()
     assert "ended" in page2.follow.status.value and page2.follow.role is None
+    dashboard2.start_button.click()  # a new room: it can be led again
+    bar = page2.follow
+    assert bar.toggle.layout.display is None and bar.toggle.description == \
+        f"Lead room {dashboard2.code}" and not bar.toggle.value
+    bar.toggle.value = True
+    page2.go_to("m=0&s=2")
+    assert room.lead_of(dashboard2.code).place == "m=0&s=2"
 
 
 def test_a_store_that_fails_is_said_calmly_logged_once_and_retried(db, log, monkeypatch):

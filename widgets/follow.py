@@ -164,6 +164,7 @@ class FollowBar(w.HBox):
             self._stop_leading()
         self.code = code
         self.paused = False
+        self.toggle.layout.display = None
         if isinstance(owner, FacilitatorDashboard):
             self.role, self.lead_pass = "lead", owner.lead_pass
             self.toggle.description = f"Lead room {code}"
