@@ -923,6 +923,7 @@ async def memory_after_every_module(server):
             steps += 1
             if await page.locator(".bondlab-figure canvas").count():
                 await page.wait_for_timeout(300)  # let the figure's image arrive
+        await asyncio.sleep(8)  # the page gives memory back a few seconds after a move
         end_mb = rss_mb(pid)
         await browser.close()
     return {"start": start_mb, "end": end_mb, "steps": steps}

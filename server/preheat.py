@@ -39,9 +39,12 @@ BUILD_CAP = 120.0
 #: Share of the machine's CPU time that must have been idle over the last second before
 #: another kernel is started (a kernel's start and build take several seconds of CPU).
 IDLE_SHARE = 0.5
+#: Seconds a pooled kernel must stay quiet before it counts as ready: longer than the wait
+#: before it builds modules ahead (widgets.workshop_page.AHEAD_AFTER, 2 s).
+SETTLE = 3.0
 #: Longest wait (s) for an idle moment; then one kernel starts anyway (a server that is
 #: never idle still gets its pool back, one kernel at a time).
-IDLE_CAP = 60.0
+IDLE_CAP = 15.0
 
 log = logging.getLogger("bondlab.serving")
 
@@ -233,14 +236,22 @@ def _cpu_seconds(pid: int) -> float | None:
         return None
 
 
-async def _settled(pid: int | None, cap: float, busy: float = 0.1) -> None:
-    """Until the kernel process ``pid`` used less than ``busy`` of a CPU over half a second
-    (it has finished building its modules ahead), at most ``cap`` s."""
+async def _settled(pid: int | None, cap: float, busy: float = 0.1, hold: float | None = None
+                   ) -> None:
+    """Until the kernel process ``pid`` used less than ``busy`` of a CPU for ``hold`` s in a
+    row (default :data:`SETTLE`: it has finished building its modules ahead), at most
+    ``cap`` s."""
+    hold = SETTLE if hold is None else hold
     deadline = time.monotonic() + cap
     last = _cpu_seconds(pid) if pid else None
+    quiet_since = time.monotonic()
     while last is not None and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
         now = _cpu_seconds(pid)
-        if now is None or now - last < busy * 0.5:
+        if now is None:
+            return
+        if now - last >= busy * 0.5:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= hold:
             return
         last = now

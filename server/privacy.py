@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 
+from server.patch import replace
+
 __all__ = ["CLEAR_PATH", "CLEAR_SITE_DATA", "ClearSiteData", "purge_now", "start_purging",
            "handlers", "install_in_voila"]
 
@@ -87,21 +89,14 @@ def install_in_voila() -> bool:
         from voila.app import Voila
     except ImportError:
         return False
-    original = getattr(Voila, "init_handlers", None)
-    if original is None:
-        return False
-    if getattr(original, "_bondlab", False):
-        return True
+    def wrap(original):
+        def init_handlers(self):
+            found = original(self)
+            self._bondlab_purge = start_purging()
+            return handlers(self.server_url) + found
+        return init_handlers
 
-    def init_handlers(self):
-        found = original(self)
-        self._bondlab_purge = start_purging()
-        return handlers(self.server_url) + found
-
-    init_handlers._bondlab = True
-    init_handlers.__wrapped__ = original
-    Voila.init_handlers = init_handlers
-    return True
+    return replace(Voila, "init_handlers", wrap)
 
 
 def _jupyter_server_extension_points():

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import logging
 
+from server.patch import is_replaced, replace
+
 __all__ = ["fix_lost_wakeup", "fix_binary_frames", "V1_PROTOCOL"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
@@ -48,25 +50,22 @@ def fix_lost_wakeup() -> bool:
     import zmq.asyncio
     from jupyter_client.session import Session
 
-    if getattr(Session.send, "_rearms_asyncio", False):
+    if is_replaced(Session.send):
         return True
     if not hasattr(zmq.asyncio.Socket, "_schedule_remaining_events"):
         log.warning("pyzmq %s has no _schedule_remaining_events: pages may hang under load",
                     zmq.__version__)
         return False
-    original = Session.send
 
-    def send(self, stream, *args, **kwargs):
-        msg = original(self, stream, *args, **kwargs)
-        if isinstance(stream, zmq.asyncio.Socket) and not stream.closed:
-            stream._schedule_remaining_events()
-        return msg
+    def wrap(original):
+        def send(self, stream, *args, **kwargs):
+            msg = original(self, stream, *args, **kwargs)
+            if isinstance(stream, zmq.asyncio.Socket) and not stream.closed:
+                stream._schedule_remaining_events()
+            return msg
+        return send
 
-    send._rearms_asyncio = True
-    send.__wrapped__ = original
-    send.__doc__ = original.__doc__
-    Session.send = send
-    return True
+    return replace(Session, "send", wrap)
 
 
 def fix_binary_frames() -> bool:
@@ -84,22 +83,14 @@ def fix_binary_frames() -> bool:
         from voila.tornado import kernel_websocket_handler as handler
     except ImportError:
         return False
-    original = getattr(handler, "read_header_from_binary_message", None)
-    if original is None:
-        return False
-    if getattr(original, "_bounded", False):
-        return True
+    def wrap(original):
+        def read_header_from_binary_message(ws_msg: bytes):
+            if len(ws_msg) < 8:
+                return None
+            count = int.from_bytes(ws_msg[:8], "little")
+            if not 3 <= count <= (len(ws_msg) - 8) // 8:
+                return None  # not a v1 frame: the legacy protocol (or junk)
+            return original(ws_msg)
+        return read_header_from_binary_message
 
-    def read_header_from_binary_message(ws_msg: bytes):
-        if len(ws_msg) < 8:
-            return None
-        count = int.from_bytes(ws_msg[:8], "little")
-        if not 3 <= count <= (len(ws_msg) - 8) // 8:
-            return None  # not a v1 frame: the legacy protocol (or junk)
-        return original(ws_msg)
-
-    read_header_from_binary_message._bounded = True
-    read_header_from_binary_message.__wrapped__ = original
-    read_header_from_binary_message.__doc__ = original.__doc__
-    handler.read_header_from_binary_message = read_header_from_binary_message
-    return True
+    return replace(handler, "read_header_from_binary_message", wrap)

@@ -10,6 +10,7 @@ import zmq.asyncio
 from jupyter_client.session import Session
 
 import server.preheat
+from server.patch import is_replaced
 import server.voila_fixes
 from kit_browser import run_fresh
 
@@ -48,7 +49,7 @@ def original_send(monkeypatch):
 
 
 def test_without_the_fix_the_reply_is_stranded(original_send):
-    assert not getattr(Session.send, "_rearms_asyncio", False)
+    assert not is_replaced(Session.send)
     assert run_fresh(_reply_after_shadow_send(Session())) is False
 
 
@@ -86,7 +87,7 @@ def voila_reader(monkeypatch):
 
 def test_without_the_fix_voila_would_count_a_legacy_frame_as_1e17_offsets(voila_reader):
     legacy, v1 = _frames()
-    assert not getattr(voila_reader.read_header_from_binary_message, "_bounded", False)
+    assert not is_replaced(voila_reader.read_header_from_binary_message)
     # the number Voila's reader loops over, for a 5 kB frame (not run: it never ends)
     assert int.from_bytes(legacy[:8], "little") > 10**17
     assert voila_reader.read_header_from_binary_message(v1)["msg_type"] == "comm_msg"

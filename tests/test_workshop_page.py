@@ -66,9 +66,9 @@ def _release_and_keep():
     notes = [x for x in _walk(box) if type(x).__name__ == "Textarea"]
     notes[0].value = "a quiet note"
     before = len(_live_canvases())
-    for m in range(2, 7):
-        for s in range(1, 8):
-            page.go_to(f"m={m}&s={s}")
+    for mid in IDS[2:]:  # every step of modules 2 to 6
+        for s in range(1, len(load_module(mid).steps) + 1):
+            page.go_to(f"m={int(mid[:2])}&s={s}")
     shown = len([c for c in _walk(page.view) if type(c).__name__ == "Canvas"])
     # only the module on screen keeps figures (module 6 has none); the others were closed
     assert len(_live_canvases()) - before == shown == 0
@@ -141,8 +141,13 @@ def test_page_is_built_before_its_request_and_follows_the_address(monkeypatch):
     async def kernel():
         page = show_workshop()
         assert page.place == "m=0&s=1" and page.mode == "participant" and not page._known
-        for _ in range(60):  # before the request: every module built, between other work
+        for _ in range(60):  # a page asked for at once is not kept behind modules built ahead
             await asyncio.sleep(0)
+        assert set(page.built) == {IDS[0]}
+        for _ in range(400):  # then, before the request: every module, between other work
+            if set(page.built) == set(IDS):
+                break
+            await asyncio.sleep(0.05)
         assert set(page.built) == set(IDS)
         page.built_for_participants = list(page.built.values())
         request.set()

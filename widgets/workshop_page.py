@@ -28,7 +28,8 @@ closed (their figures, models and pixels leave the kernel and the page) and buil
 with their starting settings, if the person comes back. Its other steps are kept: the notes
 a person typed (which live only in the page) and their quick-check answers are still there.
 Keeping every figure grew a kernel to about 310 MB after the whole workshop; the limit is
-250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure).
+250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure). The
+memory is collected a few seconds after the move (:data:`COLLECT_AFTER`), not during it.
 
 **Leading the room.** The menu bar holds :class:`widgets.follow.FollowBar`: once the page
 knows a room (the room's page saw its code), the facilitator can lead it and the others
@@ -351,7 +352,7 @@ class WorkshopPage(w.VBox):
         stepper = self._stepper(part)
         if stepper is not None and stepper.release(
                 lambda widget: next(_canvases(widget), None) is not None, visible_too=True):
-            _give_back_memory()
+            _give_back_memory_soon()
 
     # -- navigation -------------------------------------------------------------------
     def _neighbour(self, delta: int) -> str | None:
@@ -413,6 +414,33 @@ class WorkshopPage(w.VBox):
         self.follow.moved()
 
 
+#: Seconds after a move before the released figures' memory is collected, plus up to as
+#: much again at random: a full collection costs 0.15-0.3 s of CPU, and a room of 30
+#: pressing Next together waited for 30 of them before their pages moved.
+COLLECT_AFTER = 3.0
+_collecting = []
+
+
+def _give_back_memory_soon() -> None:
+    """:func:`_give_back_memory` a few seconds from now, once (the move is answered first;
+    a room's kernels collect at different moments). At once without an event loop."""
+    import random
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _give_back_memory()
+        return
+    if _collecting:
+        return
+
+    def collect():
+        _collecting.clear()
+        _give_back_memory()
+
+    _collecting.append(loop.call_later(COLLECT_AFTER * (1 + random.random()), collect))
+
+
 def _give_back_memory() -> None:
     """Collect the released figures now, and hand the freed memory back to the system
     (glibc keeps freed blocks for reuse otherwise; elsewhere only the collection runs)."""
@@ -468,6 +496,13 @@ def _draw_ahead(widget) -> None:
             live.render()
 
 
+#: Seconds a ready kernel waits after building its page before building modules ahead: a
+#: page asked for while its kernel is still starting (the first page after start-up, a
+#: room larger than the pool) is answered at once instead of after a module's 1-3 s of
+#: CPU. server/preheat.py waits longer than this before counting the kernel ready.
+AHEAD_AFTER = 2.0
+
+
 def _build_ahead(page: WorkshopPage, loop) -> None:
     """In a ready kernel, before anyone asks for its page: build every module's first step
     and draw its figures, one module per turn of the kernel's event loop, so that a room
@@ -491,4 +526,4 @@ def _build_ahead(page: WorkshopPage, loop) -> None:
         spent[0] += time.process_time() - t0
         loop.call_soon(one)
 
-    loop.call_soon(one)
+    loop.call_later(AHEAD_AFTER, one)

@@ -332,6 +332,19 @@ def _need_text(value, where):
     return value.strip()
 
 
+def _module_keyed(data, shown: str, what: str):
+    """``(number, items)`` of a JSON object keyed by two-digit module number, each holding
+    a non-empty list of ``what``."""
+    if not isinstance(data, dict):
+        raise ContentError(f"{shown}: must be an object keyed by module number ('01', ...)")
+    for number, items in data.items():
+        if not re.fullmatch(r"\d\d", number):
+            raise ContentError(f"{shown}: key {number!r} must be a two-digit module number")
+        if not isinstance(items, list) or not items:
+            raise ContentError(f"{shown}: [{number!r}] must be a non-empty list of {what}")
+        yield number, items
+
+
 def load_references(path=None) -> dict:
     """CSL-JSON references by id (``data/references.json``)."""
     data, shown = _read_json("references.json", path)
@@ -353,14 +366,8 @@ def load_quick_check(path=None) -> dict:
     """Questions by module number: ``{"01": [{"question", "choices", "answer",
     "explanation"}, ...]}``."""
     data, shown = _read_json("quick_check.json", path)
-    if not isinstance(data, dict):
-        raise ContentError(f"{shown}: must be an object keyed by module number ('01', ...)")
     out = {}
-    for number, questions in data.items():
-        if not re.fullmatch(r"\d\d", number):
-            raise ContentError(f"{shown}: key {number!r} must be a two-digit module number")
-        if not isinstance(questions, list) or not questions:
-            raise ContentError(f"{shown}: [{number!r}] must be a non-empty list of questions")
+    for number, questions in _module_keyed(data, shown, "questions"):
         for i, q in enumerate(questions):
             at = f"{shown}: [{number!r}][{i}]"
             if not isinstance(q, dict):
@@ -400,13 +407,7 @@ def load_flags(path=None) -> list:
 def load_reflections(path=None) -> dict:
     """Reflection prompts by module number: ``{"01": ["prompt", ...]}``."""
     data, shown = _read_json("reflections.json", path)
-    if not isinstance(data, dict):
-        raise ContentError(f"{shown}: must be an object keyed by module number ('01', ...)")
-    for number, prompts in data.items():
-        if not re.fullmatch(r"\d\d", number):
-            raise ContentError(f"{shown}: key {number!r} must be a two-digit module number")
-        if not isinstance(prompts, list) or not prompts:
-            raise ContentError(f"{shown}: [{number!r}] must be a non-empty list of prompts")
+    for number, prompts in _module_keyed(data, shown, "prompts"):
         for i, p in enumerate(prompts):
             _need_text(p, f"{shown}: [{number!r}][{i}]")
     return data
