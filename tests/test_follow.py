@@ -471,3 +471,11 @@ def test_a_follower_prepares_the_facilitators_next_step(db, monkeypatch):
     place, built, timer = run_fresh(scenario())
     assert place == "m=1&s=1" and built == [0, 1]  # step 2 ready before the facilitator's Next
     assert timer is None
+
+
+def test_at_a_modules_end_the_next_module_is_prepared(db):
+    page = WorkshopPage(mode="participant", part=IDS[1])
+    page.go_to(f"m=1&s={page._stepper().n_steps}")
+    assert IDS[2] not in page.built
+    page.prepare_next()
+    assert IDS[2] in page.built and page.place.startswith("m=1&")  # built, not shown

@@ -302,21 +302,19 @@ class FollowBar(w.HBox):
         self.target = self.page.place
 
     def _prepare_next(self, place: str) -> None:
-        """In a while, build the step after ``place`` (the module's next one), unless the
-        page has moved on by then."""
-        found = _PLACE.fullmatch(place)
+        """In a while, build the step the facilitator's Next would show, unless the page has
+        moved on by then (WorkshopPage.prepare_next)."""
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # plain Python (tests): page.prepare() by hand
+        except RuntimeError:  # plain Python (tests): page.prepare_next() by hand
             return
         if self._prepare is not None:
             self._prepare.cancel()
-        after = f"m={found.group(1)}&s={int(found.group(2)) + 1}"
 
         def build():
             self._prepare = None
             if self.toggle.value and not self.paused and self.page.place == place:
-                guard(self.page.prepare, self.status)(after)
+                guard(self.page.prepare_next, self.status)()
 
         self._prepare = loop.call_later(PREPARE_AFTER + random.uniform(0, PREPARE_SPREAD),
                                         build)

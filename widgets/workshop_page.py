@@ -289,15 +289,16 @@ class WorkshopPage(w.VBox):
         if part is not None:
             self.show(part, step)
 
-    def prepare(self, query: str) -> None:
-        """Build and draw the step at ``query`` (``"m=2&s=4"``) without showing it, so that
-        moving there later waits only for the picture to be sent. Only a step of a module
-        already built (a following page prepares the facilitator's next step:
-        widgets/follow.py); anything else is ignored."""
-        part, step = parse_place(parse_qs(query[:500]), self.ids)
-        stepper = self._stepper(part) if part in self.built else None
-        if stepper is not None and step is not None and 1 <= step <= stepper.n_steps:
-            _draw_ahead(stepper.step_widget(step - 1))
+    def prepare_next(self) -> None:
+        """Build and draw, without showing it, the step Next would show (the next module's
+        first step at a module's end), so that moving there later waits only for the
+        picture to be sent. A following page does this while the room is on a step
+        (widgets/follow.py)."""
+        stepper = self._stepper()
+        if stepper is not None and stepper.index < stepper.n_steps - 1:
+            _draw_ahead(stepper.step_widget(stepper.index + 1))
+        elif self._neighbour(+1) and stepper is not None:
+            _draw_ahead(self.part_widget(self._neighbour(+1)))
 
     # -- parts ----------------------------------------------------------------------
     def _menu_options(self):
