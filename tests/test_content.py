@@ -123,6 +123,10 @@ def test_missing_module_file():
     (c.load_flags, "flags.json", [{"statement": "", "flag": "red", "explanation": "E"}],
      "[0].statement must be a non-empty string"),
     (c.load_reflections, "reflections.json", {"01": ["ok", 3]}, "['01'][1] must be a non-empty"),
+    (c.load_reflections, "reflections.json", {"1": ["ok"]}, "key '1' must be a two-digit"),
+    (c.load_reflections, "reflections.json", {"01": []}, "['01'] must be a non-empty list of prompts"),
+    (c.load_reflections, "reflections.json", ["01"], "must be an object keyed by module number"),
+    (c.load_quick_check, "quick_check.json", {"02": {}}, "['02'] must be a non-empty list of questions"),
     (c.load_references, "references.json", [{"id": "a", "title": "T"}, {"id": "a", "title": "U"}],
      "[1].id 'a' appears twice"),
 ])

@@ -36,7 +36,7 @@ __all__ = [
 
 
 def fmt_days(x: float) -> str:
-    """'12 days', '1 day', or 'more than the whole run' for inf."""
+    """'12 days', '1 day', or 'longer than the time simulated' for inf or None."""
     if x is None or not math.isfinite(x):
         return "longer than the time simulated"
     n = int(round(x))

@@ -201,16 +201,12 @@ def _fig_attachment(figures):
                f"consistent partner gave {sa['total_warmth']:.0f} days of warmth, the "
                f"intermittent partner {sb['total_warmth']:.0f}. Yet in the simulation, after "
                f"leaving, the pull lasted about "
-               f"{_days(sa['persistence_days'])} for the consistent partner and about "
-               f"{_days(sb['persistence_days'])} for the intermittent one: less warmth, "
+               f"{figures.fmt_days(sa['persistence_days'])} for the consistent partner "
+               f"and about "
+               f"{figures.fmt_days(sb['persistence_days'])} for the intermittent one: less warmth, "
                f"a longer pull.")
     alt = "The pull toward a consistent and an intermittent partner, before and after leaving"
     return fig, alt, summary
-
-
-def _days(x) -> str:
-    x = float(x)
-    return "longer than the time simulated" if not np.isfinite(x) else f"{x:.0f} days"
 
 
 def _fig_cycle(figures):
