@@ -21,7 +21,12 @@ Everyone opens the one workshop page (``notebooks/index.ipynb``), kept ready for
    image; Chromium, from keydown to the first animation frame with new canvas pixels.
 4. **memory** -- one Chromium participant walks every step of every module; the kernel's
    memory afterwards (the page keeps the modules it has left).
-5. **day** -- ``--day-opens`` page opens and closes spread over time (a rolling room, some
+5. **follow** -- a facilitator's page leads the room (widgets/follow.py) and ``--room``
+   followers follow it (``--browsers`` of them Chromium pages, the rest protocol clients
+   that also show each new figure, as a page does); the facilitator presses Next
+   ``--follow-moves`` times: seconds from the click to each follower showing the new step
+   (goal p95 < 3 s), and what following costs a follower's kernel while nobody moves.
+6. **day** -- ``--day-opens`` page opens and closes spread over time (a rolling room, some
    participants vanish without closing their page, as a closed laptop does), then the
    kernels the server still holds, against open pages plus the ready pool.
 
@@ -40,7 +45,7 @@ slider p95 < 500 ms, memory). Loopback only; every wait is bounded.
 
     python bench/bench_room.py [--bursts 20] [--room 30] [--slider-rooms 1,10,20,30]
                                [--browsers 3] [--day-opens 200]
-                               [--phases first,bursts,moves,slider,memory,day]
+                               [--phases first,bursts,moves,slider,memory,follow,day]
 """
 from __future__ import annotations
 
@@ -254,9 +259,14 @@ class Participant:
                         fut.set_result(content)
                 elif mtype == "comm_msg":
                     self._on_comm(content, parts[4:])
+                elif mtype == "comm_open":
+                    self._on_open(content)
         except Exception as error:  # noqa: BLE001 -- a bench client must say why it stopped
             self.closed_reason = f"stopped reading: {error!r}"
             print(f"client for {self.notebook} {self.closed_reason}", file=sys.stderr)
+
+    def _on_open(self, content):
+        """A widget model the kernel just made (a Follower shows its figure, as a page does)."""
 
     def _on_comm(self, content, buffers):
         comm_id, data = content.get("comm_id"), content.get("data", {})
@@ -673,6 +683,219 @@ def report_moves(r):
             f"(page says it moved: p95 {pct(m, 95):.2f} s); failed: {len(r['failed'])} {r['failed'][:2]}")
 
 
+# --------------------------------------------------------------------------- phase: follow
+
+class Follower(Participant):
+    """A participant's page that follows the facilitator (widgets/follow.py): it notes when
+    each new place arrived (wall clock, comparable with the facilitator's click) and shows
+    each figure canvas the kernel makes, as a browser shows the new step's figure."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arrived: list[tuple[float, str]] = []
+
+    def _on_comm(self, content, buffers):
+        before = self.place
+        super()._on_comm(content, buffers)
+        if self.place != before:
+            self.arrived.append((time.time(), self.place))
+
+    def _on_open(self, content):
+        state = content.get("data", {}).get("state", {})
+        if state.get("_model_name") == CANVAS and content.get("comm_id") not in self.canvases:
+            self.canvases.add(content["comm_id"])
+            for kind in ("refresh", "send_image_mode", "initialized"):
+                self.comm(content["comm_id"], {"method": "custom", "content": {"type": kind}})
+
+    def when(self, place, after) -> float | None:
+        return next((t for t, p in self.arrived if p == place and t >= after), None)
+
+
+def _model(states, name, test=lambda s: True):
+    return next((m for m, s in states.items() if s.get("state", {}).get("_model_name") == name
+                 and test(s["state"])), None)
+
+
+async def _until_model(p, name, test, timeout=120):
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        found = _model(p.shown(await p.fetch_states()), name, test)
+        if found:
+            return found
+        await asyncio.sleep(0.5)
+    raise RuntimeError(f"no {name} on {p.query} within {timeout} s")
+
+
+async def facilitator_leads(server, xsrf, key, start):
+    """The facilitator's page: unlock the room's experiment, start a room, tick "Lead room",
+    go to ``start``. Returns (client, room code)."""
+    f = Follower(server, PAGE, xsrf, "mode=facilitator&m=room")
+    await f.open()
+    await f.fetch_states()
+    await f.wait_place("m=room")
+    password = await _until_model(f, "PasswordModel", lambda s: True)
+    f.comm(password, {"method": "update", "state": {"value": key}, "buffer_paths": []})
+    unlock = await _until_model(f, "ButtonModel", lambda s: s.get("description") == "Unlock")
+    f.comm(unlock, {"method": "custom", "content": {"event": "click"}})
+    begin = await _until_model(f, "ButtonModel", lambda s: s.get("description") == "Start a room")
+    f.comm(begin, {"method": "custom", "content": {"event": "click"}})
+    lead = await _until_model(f, "CheckboxModel",
+                              lambda s: str(s.get("description", "")).startswith("Lead room "))
+    states = f.shown(await f.fetch_states())
+    code = states[lead]["state"]["description"].split()[-1]
+    f.comm(lead, {"method": "update", "state": {"value": True}, "buffer_paths": []})
+    inbox = _model(states, "TextModel", lambda s: "bondlab-go" in s.get("_dom_classes", ()))
+    f.comm(inbox, {"method": "update", "state": {"value": start}, "buffer_paths": []})
+    await f.wait_place(start)
+    return f, code
+
+
+async def follower_joins(server, xsrf, code):
+    """A participant's page opened with the room's link, then "Follow the facilitator"."""
+    p = Follower(server, PAGE, xsrf, f"room={code}")
+    await p.open()
+    await p.fetch_states()
+    await p.wait_place("m=room")
+    box = await _until_model(p, "CheckboxModel",
+                             lambda s: s.get("description") == "Follow the facilitator")
+    p.comm(box, {"method": "update", "state": {"value": True}, "buffer_paths": []})
+    return p
+
+
+# In a Chromium follower: the wall-clock time (ms) at which each place appeared on the page.
+PLACES_JS = """() => {
+  window.__places = [];
+  let last = null;
+  const look = () => {
+    const s = document.querySelector('.bondlab-place-signal [data-place]');
+    const place = s ? s.getAttribute('data-place') : null;
+    if (place !== last) { last = place; window.__places.push([performance.timeOrigin + performance.now(), place]); }
+  };
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, attributes: true});
+  look();
+}"""
+
+
+async def browser_follower(browser, server, code, start):
+    context = await browser.new_context(viewport={"width": 1200, "height": 900})
+    page = await context.new_page()
+    await page.goto(server.page_url(PAGE, f"room={code}"), wait_until="commit", timeout=600_000)
+    await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
+    await page.get_by_role("checkbox", name="Follow the facilitator").check(timeout=120_000)
+    await page.wait_for_function(
+        "(p) => { const s = document.querySelector('.bondlab-place-signal [data-place]');"
+        " return !!s && s.getAttribute('data-place') === p; }", arg=start, timeout=120_000)
+    await page.evaluate(PLACES_JS)
+    return context, page
+
+
+async def follow(server, room, browsers, moves, gap, start="m=1&s=1"):
+    """One facilitator leads; ``room`` followers (``browsers`` of them Chromium pages, the
+    rest protocol clients) follow. The facilitator presses Next ``moves`` times, ``gap`` s
+    apart once everyone has the step: seconds from the click to each follower showing the
+    new step (its place on the page)."""
+    from playwright.async_api import async_playwright
+
+    os.environ.setdefault("BONDLAB_STATE_DIR", str(server.log_path.parent / "bondlab-data"))
+    from workshop.room import facilitator_key
+
+    wait_room_ready(server, room + 1)
+    xsrf = await xsrf_cookie(server)
+    lead, code = await facilitator_leads(server, xsrf, facilitator_key(), start)
+    n_proto = room - browsers
+    people = await asyncio.gather(*(follower_joins(server, xsrf, code) for _ in range(n_proto)),
+                                  return_exceptions=True)
+    failed = [repr(p)[:120] for p in people if isinstance(p, Exception)]
+    people = [p for p in people if not isinstance(p, Exception)]
+    await asyncio.gather(*(p.wait_place(start) for p in people))
+    pw = await async_playwright().start()
+    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    pages = [await browser_follower(browser, server, code, start) for _ in range(browsers)]
+    print(f"  room {code}: {len(people)}/{n_proto} protocol followers and {len(pages)} Chromium "
+          f"followers on {start}" + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
+
+    kernels = {p.kernel for p in people}
+    for _, page in pages:
+        kernels.add(await page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
+
+    def followers_cpu():
+        pids = kernel_pids(server.connection_dir)
+        return sum(cpu_seconds(pid) for kid, pid in pids.items() if kid in kernels)
+
+    await asyncio.sleep(2)
+    c0, t0 = followers_cpu(), time.perf_counter()
+    await asyncio.sleep(10)  # everyone follows, nobody moves: what the polling alone costs
+    idle_cpu = (followers_cpu() - c0) / (time.perf_counter() - t0) / max(1, len(kernels))
+
+    nxt = _model(lead.shown(await lead.fetch_states()), "ButtonModel",
+                 lambda s: "bondlab-nav-button" in s.get("_dom_classes", ())
+                 and str(s.get("description", "")).startswith("Next"))
+    load0, machine0 = os.getloadavg()[0], cpu_times()
+    clicks, late = [], []
+    for i in range(moves):
+        before = lead.place
+        t_click = time.time()
+        lead.comm(nxt, {"method": "custom", "content": {"event": "click"}})
+        while lead.place == before:
+            lead.place_changed.clear()
+            await asyncio.wait_for(lead.place_changed.wait(), 120)
+        place = lead.place
+        clicks.append((t_click, place))
+        end = time.perf_counter() + 60
+        while time.perf_counter() < end:
+            shown = [p.when(place, t_click) for p in people]
+            marks = [await page.evaluate("window.__places") for _, page in pages]
+            shown += [next((t / 1000 for t, q in m if q == place and t / 1000 >= t_click), None)
+                      for m in marks]
+            if all(t is not None for t in shown):
+                break
+            await asyncio.sleep(0.2)
+        late.append(sum(t is None for t in shown))
+        print(f"  move {i + 1}: {place}, slowest follower {max((t for t in shown if t), default=t_click) - t_click:.2f} s"
+              + (f", {late[-1]} not there within 60 s" if late[-1] else ""), flush=True)
+        await asyncio.sleep(gap)
+    busy, idle, steal = cpu_times() - machine0
+    proto, chromium = [], []
+    marks = [await page.evaluate("window.__places") for _, page in pages]
+    per_move = []
+    for t_click, place in clicks:
+        a = [t - t_click for t in (p.when(place, t_click) for p in people) if t is not None]
+        b = [t / 1000 - t_click for m in marks
+             for t in [next((t for t, q in m if q == place and t / 1000 >= t_click), None)]
+             if t is not None]
+        proto += a
+        chromium += b
+        per_move.append((place, a + b))
+    await asyncio.gather(*(p.leave() for p in people + [lead]), return_exceptions=True)
+    for context, _ in pages:
+        await context.close()
+    await browser.close()
+    await pw.stop()
+    return {"n": len(people) + len(pages), "proto": proto, "chromium": chromium,
+            "per_move": per_move, "late": sum(late), "failed": failed, "idle_cpu": idle_cpu,
+            "load": (load0, os.getloadavg()[0]), "busy": busy / max(1.0, busy + idle + steal),
+            "steal": steal / max(1.0, busy + idle + steal), "moves": moves}
+
+
+def report_follow(r):
+    both = r["proto"] + r["chromium"]
+    lines = [f"follow: {r['n']} followers, {r['moves']} moves of the facilitator: click to the new "
+             f"step on each follower p50 {pct(both, 50):.2f} s, p95 {pct(both, 95):.2f} s, max "
+             f"{max(both, default=float('nan')):.2f} s (goal p95 < 3 s: "
+             f"{'met' if pct(both, 95) < 3 and not r['late'] else 'NOT met'}); "
+             f"not there within 60 s: {r['late']}; failed to join: {len(r['failed'])}",
+             f"    Chromium pages: n={len(r['chromium'])}, p50 {pct(r['chromium'], 50):.2f} s, "
+             f"p95 {pct(r['chromium'], 95):.2f} s; protocol clients: n={len(r['proto'])}, p50 "
+             f"{pct(r['proto'], 50):.2f} s, p95 {pct(r['proto'], 95):.2f} s",
+             f"    following costs each follower's kernel {1000 * r['idle_cpu']:.1f} ms of CPU per "
+             f"second while nobody moves; machine load {r['load'][0]:.1f} -> {r['load'][1]:.1f}, "
+             f"CPUs {100 * r['busy']:.0f} % busy during the moves, {100 * r['steal']:.0f} % taken by the host"]
+    lines += [f"    {place:10s} p50 {pct(lat, 50):.2f} s  p95 {pct(lat, 95):.2f} s  max "
+              f"{max(lat, default=float('nan')):.2f} s" for place, lat in r["per_move"]]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- phase: memory
 
 async def memory_after_every_module(server):
@@ -824,7 +1047,7 @@ def first_page_repeats(log, repeats, cull_seconds):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--phases", default="first,bursts,moves,slider,memory,day")
+    ap.add_argument("--phases", default="first,bursts,moves,slider,memory,follow,day")
     ap.add_argument("--first-repeats", type=int, default=1,
                     help="with more than 1, start the server that many times for the first page")
     ap.add_argument("--bursts", type=int, default=20)
@@ -834,6 +1057,10 @@ def main(argv=None):
     ap.add_argument("--browsers", type=int, default=3, help="real Chromium pages among them")
     ap.add_argument("--slider-seconds", type=float, default=60)
     ap.add_argument("--slider-period", type=float, default=3.0, help="seconds between one participant's moves")
+    ap.add_argument("--follow-moves", type=int, default=10,
+                    help="the facilitator's moves in the follow phase")
+    ap.add_argument("--follow-gap", type=float, default=20.0,
+                    help="seconds the facilitator stays on a step once everyone has it (in a room: minutes)")
     ap.add_argument("--day-opens", type=int, default=200)
     ap.add_argument("--day-concurrent", type=int, default=15)
     ap.add_argument("--cull-seconds", type=int, default=60, help="idle culling for the bench's server")
@@ -892,6 +1119,13 @@ def run_phases(args, phases, log, pages, pool, summary):
             print(f"memory: a participant's kernel {m['start']:.0f} MB at the start, "
                   f"{m['end']:.0f} MB after every step of every module ({m['steps']} steps)",
                   flush=True)
+        if "follow" in phases:
+            k = min(args.browsers, args.room)
+            print(f"\nfollow phase: a facilitator leads {args.room} followers ({k} in Chromium), "
+                  f"{args.follow_moves} moves, load {os.getloadavg()[0]:.1f}", flush=True)
+            summary["follow"] = loop.run_until_complete(follow(
+                server, args.room, k, args.follow_moves, args.follow_gap))
+            print(report_follow(summary["follow"]), flush=True)
         if "day" in phases:
             print(f"\nday phase: {args.day_opens} page opens, up to {args.day_concurrent} open at once", flush=True)
             summary["day"] = loop.run_until_complete(day(
@@ -925,6 +1159,8 @@ def print_summary(args, summary):
         print(f"kernels before: {n_before} (the pool), after every burst's participants left: {n_after}")
     if "moves" in summary:
         print(report_moves(summary["moves"]))
+    if "follow" in summary:
+        print(report_follow(summary["follow"]).splitlines()[0])
     if "memory" in summary:
         m = summary["memory"]
         print(f"memory per participant after every module: {m['end']:.0f} MB "

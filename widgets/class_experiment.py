@@ -43,6 +43,7 @@ from urllib.parse import quote
 
 import ipywidgets as w
 import numpy as np
+import traitlets
 
 import bondlab
 from workshop import room
@@ -136,6 +137,10 @@ class ParticipantRoom(w.VBox):
     seed : int, optional
         Seed for the game's random draws (tests).
     """
+
+    #: The room this page is in, once its code checks out (kernel-side only, never sent to
+    #: the browser): the workshop page observes it to offer following (widgets/follow.py).
+    code = traitlets.Unicode(None, allow_none=True)
 
     def __init__(self, code=None, path=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -487,12 +492,17 @@ class FacilitatorDashboard(w.VBox):
         The rooms database (default :func:`workshop.room.db_path`).
     """
 
+    #: The room on the dashboard (kernel-side only): the workshop page observes it to offer
+    #: leading the room (widgets/follow.py), with :attr:`lead_pass`.
+    code = traitlets.Unicode(None, allow_none=True)
+
     def __init__(self, path=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("bondlab-class-experiment")
         self.add_class("bondlab-room-dashboard")
         self.path = path
         self.unlocked = False
+        self.lead_pass = None  # made from the key once it matched (workshop.room.lead_pass)
         self.tries = 0
         self.code = None
         self._timer = None
@@ -528,6 +538,7 @@ class FacilitatorDashboard(w.VBox):
                     "was started.")
             return
         self.unlocked = True
+        self.lead_pass = room.lead_pass(typed)
         self.status.value = ""
         self._build_setup()
 

@@ -32,6 +32,10 @@ Keeping every figure grew a kernel to about 310 MB after the whole workshop; the
 250 MB (``bench/bench_room.py`` measures it, the facilitator guide gives the figure). The
 memory is collected a few seconds after the move (:data:`COLLECT_AFTER`), not during it.
 
+**Leading the room.** The menu bar holds :class:`widgets.follow.FollowBar`: once the page
+knows a room (the room's page saw its code), the facilitator can lead it and the others
+follow; ``?mode=present&room=CODE`` (the projector) follows from the start.
+
 **Reload.** The page tells the browser where the person is through a hidden widget; the
 kit's template script (``static/workshop.js``) keeps that place (numbers only) in the
 tab's ``sessionStorage``, which is gone when the tab closes, and after a reload of the
@@ -54,6 +58,7 @@ import ipywidgets as w
 
 from widgets.common import (MODES, guard, kit_style, logger, page_mode, query_arrived,
                             query_param, safe_build, status_line, when_query_known)
+from widgets.follow import FollowBar
 from widgets.live_figure import fit_page, page_width
 from widgets.module_page import START, ModulePage
 from widgets.stepper import close_tree, progress_html
@@ -185,7 +190,8 @@ class WorkshopPage(w.VBox):
                                style={"description_width": "initial"})
         self.open_button = w.Button(description="Open", tooltip="Open the chosen part")
         self.open_button.on_click(guard(self._open_chosen, self.status))
-        top = w.HBox([self.menu, self.open_button])
+        self.follow = FollowBar(self)  # leading the room / following it (widgets/follow.py)
+        top = w.HBox([self.menu, self.open_button, self.follow])
         top.add_class("bondlab-menu")
         self.progress = w.HTML()
         #: facilitator mode: "Room ready: 28 of 30 pages" while the server keeps a pool
@@ -285,6 +291,17 @@ class WorkshopPage(w.VBox):
         if part is not None:
             self.show(part, step)
 
+    def prepare_next(self) -> None:
+        """Build and draw, without showing it, the step Next would show (the next module's
+        first step at a module's end), so that moving there later waits only for the
+        picture to be sent. A following page does this while the room is on a step
+        (widgets/follow.py)."""
+        stepper = self._stepper()
+        if stepper is not None and stepper.index < stepper.n_steps - 1:
+            _draw_ahead(stepper.step_widget(stepper.index + 1))
+        elif self._neighbour(+1) and stepper is not None:
+            _draw_ahead(self.part_widget(self._neighbour(+1)))
+
     # -- parts ----------------------------------------------------------------------
     def _menu_options(self):
         from workshop.content import load_module
@@ -310,6 +327,7 @@ class WorkshopPage(w.VBox):
         """The widget of ``part``, built on its first visit and kept."""
         if part not in self.built:
             self.built[part] = self._build(part)
+            self.follow.watch(part, self.built[part])
         return self.built[part]
 
     def _stepper(self, part: str | None = None):
@@ -401,6 +419,7 @@ class WorkshopPage(w.VBox):
         fit = f' data-width="{page_width():.0f}"' + (
             f' data-text-px="{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
         self.signal.value = f'<span data-place="{html.escape(self.place)}"{fit}></span>'
+        self.follow.moved()
 
 
 #: Seconds after a move before the released figures' memory is collected, plus up to as
@@ -497,6 +516,14 @@ def _canvases(widget):
         stack.extend(getattr(item, "children", ()))
 
 
+def _draw_ahead(widget) -> None:
+    """Draw the figures in ``widget`` now; each LiveFigure reuses the frame when shown."""
+    for canvas in _canvases(widget):
+        live = getattr(canvas.handle_draw, "__self__", None)
+        if hasattr(live, "render"):
+            live.render()
+
+
 #: Seconds a ready kernel waits after building its page before building modules ahead: a
 #: page asked for while its kernel is still starting (the first page after start-up, a
 #: room larger than the pool) is answered at once instead of after a module's 1-3 s of
@@ -523,11 +550,7 @@ def _build_ahead(page: WorkshopPage, loop) -> None:
                         - 1, spent[0])
             return
         t0 = time.process_time()
-        widget = page.part_widget(todo.pop(0))
-        for canvas in _canvases(widget):
-            live = getattr(canvas.handle_draw, "__self__", None)
-            if hasattr(live, "render"):  # a LiveFigure: its frame drawn now, reused then
-                live.render()
+        _draw_ahead(page.part_widget(todo.pop(0)))
         spent[0] += time.process_time() - t0
         loop.call_soon(one)
 

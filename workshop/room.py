@@ -29,6 +29,13 @@ every room action, when the server starts and every :data:`PURGE_SECONDS` while 
 The facilitator's actions need the key from :func:`facilitator_key` (printed by the
 server at start, or a file the facilitator sets with ``$BONDLAB_FACILITATOR_KEY_FILE``).
 
+**Leading the room** (issue 15). The facilitator's page can lead: :func:`set_lead` writes
+the place it shows (module and step numbers, ``"m=2&s=3"``, nothing else) into the room's
+row with a move counter and the time, checked against :func:`lead_pass` (what the page keeps
+of the key once it was typed; never the key itself). Followers' pages and the projector
+read it with :func:`lead_of`: one read by primary key, no write, so thirty pages asking
+twice a second cost the store nothing that matters. Nothing of a follower is stored.
+
 Engine layer: standard library only, no Jupyter imports.
 
 Example
@@ -59,6 +66,7 @@ import re
 import secrets
 import sqlite3
 import statistics
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -75,6 +83,7 @@ __all__ = [
     "start_room", "get_room", "open_room", "join", "submit", "rows", "room_counts",
     "export_csv", "aggregate", "group_figures", "set_revealed", "close_room", "set_retention",
     "delete_room",
+    "Lead", "valid_place", "lead_pass", "set_lead", "stop_lead", "lead_of",
     "key_path", "facilitator_key", "check_key",
 ]
 
@@ -111,6 +120,8 @@ MIN_GROUP = 5
 #: How often the running server purges expired results (server/retention.py).
 PURGE_SECONDS = 600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+#: A place the facilitator can lead to: a module and a step, numbers only.
+_PLACE = re.compile(r"m=([0-9]{1,2})&s=([0-9]{1,3})")
 _CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
 _DAY = 86400.0
 
@@ -201,7 +212,10 @@ CREATE TABLE IF NOT EXISTS rooms (
     revealed INTEGER NOT NULL DEFAULT 0,
     retention_days INTEGER NOT NULL,
     rewards INTEGER NOT NULL,
-    ratio REAL NOT NULL
+    ratio REAL NOT NULL,
+    lead_place TEXT,
+    lead_moves INTEGER NOT NULL DEFAULT 0,
+    lead_at REAL
 );
 CREATE TABLE IF NOT EXISTS assignments (
     room TEXT NOT NULL REFERENCES rooms(code) ON DELETE CASCADE,
@@ -224,8 +238,10 @@ CREATE TABLE IF NOT EXISTS results (
 );
 """
 #: Columns added since the first release: a database made before them gets them on opening
-#: (rows without one expire with their room).
-_ADDED = (("assignments", "expires", "REAL"), ("results", "expires", "REAL"))
+#: (rows without an expiry expire with their room; a room without a lead is not led).
+_ADDED = (("assignments", "expires", "REAL"), ("results", "expires", "REAL"),
+          ("rooms", "lead_place", "TEXT"), ("rooms", "lead_moves", "INTEGER NOT NULL DEFAULT 0"),
+          ("rooms", "lead_at", "REAL"))
 _READY: set[str] = set()
 
 
@@ -619,6 +635,102 @@ def _checkpoint(path):
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+# --------------------------------------------------------------------------- leading the room
+
+@dataclass(frozen=True)
+class Lead:
+    """Where the facilitator's page leads a room: ``place`` (``"m=2&s=3"``, None while
+    nobody leads), ``moves`` (how many times the lead moved: a follower that saw this number
+    has nothing to do) and ``at`` (when it last moved, seconds since the epoch)."""
+    place: str | None
+    moves: int
+    at: float | None
+
+
+def valid_place(place) -> str:
+    """A place the facilitator can lead to, ``"m=N&s=K"`` (module and step numbers, step
+    from 1), normalised; anything else is :class:`Refused` (logged, by its length only)."""
+    if not isinstance(place, str) or len(place) > 20:
+        _refuse(f"lead place must be text like 'm=2&s=3', got {type(place).__name__}"
+                + (f" of {len(place)} characters" if isinstance(place, str) else ""))
+    found = _PLACE.fullmatch(place.strip())
+    if not found or int(found.group(2)) < 1:
+        _refuse(f"lead place of {len(place)} characters is not a module and step like "
+                "'m=2&s=3'")
+    return f"m={int(found.group(1))}&s={int(found.group(2))}"
+
+
+def lead_pass(key) -> str:
+    """What the facilitator's page keeps, once the key was typed, to lead a room:
+    ``HMAC-SHA256(key, "bondlab: lead the room")`` in hex. It sets the lead and nothing
+    else, and the key itself need not be kept; a wrong key makes a pass that
+    :func:`set_lead` refuses."""
+    text = key.strip() if isinstance(key, str) else ""
+    return hmac.new(text.encode("utf-8"), b"bondlab: lead the room", "sha256").hexdigest()
+
+
+def _check_pass(given) -> None:
+    if not isinstance(given, str) or not hmac.compare_digest(
+            given.encode("utf-8", "replace"), lead_pass(facilitator_key()).encode("ascii")):
+        _refuse("lead pass does not match the facilitator key")
+
+
+def _lead(conn, code) -> Lead:
+    found = conn.execute("SELECT created + retention_days * 86400.0, closed, lead_place, "
+                         "lead_moves, lead_at FROM rooms WHERE code = ?", (code,)).fetchall()
+    row = found[0] if found else None  # fetchall: the read ends here, nothing stays open
+    if row is None or row[0] < time.time():  # gone, or past its period and not purged yet
+        raise NoSuchRoom("There is no room with that code any more.")
+    if row[1]:
+        raise RoomClosed("This room has closed.")
+    return Lead(row[2], row[3], row[4])
+
+
+def set_lead(code, place, pass_, path=None) -> int:
+    """Lead room ``code`` to ``place`` (:func:`valid_place`); returns the lead's move count.
+
+    Only with the facilitator's :func:`lead_pass` (else :class:`Refused`, logged); a room
+    that is gone (:class:`NoSuchRoom`) or closed (:class:`RoomClosed`) is not led. The same
+    place again is not a move.
+    """
+    code, place = valid_code(code), valid_place(place)
+    _check_pass(pass_)
+    with _Tx(path) as conn:
+        now = _lead(conn, code)
+        if now.place == place:
+            return now.moves
+        conn.execute("UPDATE rooms SET lead_place = ?, lead_moves = lead_moves + 1, "
+                     "lead_at = ? WHERE code = ?", (place, time.time(), code))
+    return now.moves + 1
+
+
+def stop_lead(code, pass_, path=None) -> None:
+    """Nobody leads room ``code`` any more (its followers wait); a room already gone is
+    left as it is. Only with the facilitator's :func:`lead_pass`."""
+    code = valid_code(code)
+    _check_pass(pass_)
+    with _Tx(path) as conn:
+        conn.execute("UPDATE rooms SET lead_place = NULL, lead_at = ? WHERE code = ?",
+                     (time.time(), code))
+
+
+def lead_of(code, path=None) -> Lead:
+    """Room ``code``'s :class:`Lead`: one read by primary key and no write (every follower
+    asks twice a second), on a connection kept for it (opening one costs as much as a
+    hundred such reads). :class:`NoSuchRoom` when the room is gone (deleted, or past its
+    retention period even before the purge), :class:`RoomClosed` when it was closed."""
+    code = valid_code(code)
+    key = (str(Path(path) if path is not None else db_path()), threading.get_ident())
+    conn = _READERS.get(key)
+    if conn is None:
+        conn = _READERS[key] = connect(path)
+    return _lead(conn, code)
+
+
+#: lead_of's connections, one per database file and thread (a kernel has one of each).
+_READERS: dict[tuple[str, int], sqlite3.Connection] = {}
 
 
 # --------------------------------------------------------------------------- facilitator key
