@@ -84,8 +84,16 @@ def test_run_all_shows_the_figure_and_no_error(chromium, jupyterlab):
         page.locator(".jp-Notebook .jp-Cell").first.wait_for()
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
         code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
-        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-        page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
+        started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                          .some(p => /\[(\d+|\*)\]/.test(p.textContent))"""
+        for _ in range(3):  # a Run All sent while the kernel is still connecting can be lost
+            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+            page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
+            try:
+                page.wait_for_function(started, timeout=60_000)
+                break
+            except Exception:  # noqa: BLE001 -- nothing started: ask again
+                continue
         # Done when every code cell has its execution number and the kernel is idle again
         # (about a minute on a loaded 2-core machine; more when the load is extreme).
         page.wait_for_function(
