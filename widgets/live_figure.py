@@ -75,8 +75,10 @@ def _fit(fig, width) -> None:
         logger.exception("could not fit a figure to %s px", width)
         return
     canvas = fig.canvas
-    if getattr(canvas, "syncing_data_url", True) is False and getattr(canvas, "comm", None):
-        # ipympl's resize protocol (FigureCanvasWebAggCore.handle_resize, from our side)
+    if getattr(canvas, "comm", None) is not None and hasattr(canvas, "manager"):
+        # ipympl's resize protocol (FigureCanvasWebAggCore.handle_resize, from our side),
+        # also to a canvas whose view has not said "initialized" yet: its model takes the
+        # size (a width that arrived in between left a canvas of the old width on screen)
         canvas._png_is_old = True
         canvas.manager.resize(*fig.bbox.size, forward=False)
 
