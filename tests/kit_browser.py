@@ -26,11 +26,14 @@ NOTEBOOKS = ROOT / "notebooks"
 #: $BONDLAB_CHROMIUM when set, else Debian's); when there is none, the path named in messages.
 CHROMIUM = chromium_path() or os.environ.get("BONDLAB_CHROMIUM") or "/usr/bin/chromium"
 
-# True once every output is rendered and no cell is executing.
+# True once every output is rendered and no cell is executing, and on the workshop page
+# once its address (mode and place) has been applied: its signal then names the mode.
 READY_JS = """() => {
   const loading = document.getElementById('loading');
   const cells = document.getElementById('rendered_cells');
   if (!cells || cells.style.display === 'none') return false;
+  const signal = cells.querySelector('.bondlab-place-signal');
+  if (signal && !signal.querySelector('[data-mode]')) return false;
   if (loading && loading.style.display !== 'none' && loading.offsetParent !== null) return false;
   if (document.querySelector('script[type="application/vnd.voila.cell-output+json"]')) return false;
   for (const out of cells.querySelectorAll('.jp-OutputArea-output')) {

@@ -51,14 +51,16 @@ GO_JS = """(place) => {
   box.dispatchEvent(new Event('change', {bubbles: true}));
 }"""
 
-# Ready: the place is shown, the kernel has the column's width, and the figures have their
-# pictures, fitted to the column.
+# Ready: the place is shown, the kernel has the width inside the step's card (where the
+# figures are), and the figures have their pictures, fitted to the column.
 READY_JS = """(place) => {
   const signal = document.querySelector('.bondlab-place-signal [data-place]');
   if (!signal || signal.getAttribute('data-place') !== place) return false;
-  const measured = document.querySelector('.bondlab-workshop .bondlab-figure')
-    || document.querySelector('.bondlab-workshop .bondlab-step');
-  if (!(Math.abs(Number(signal.getAttribute('data-width')) - measured.clientWidth) < 24)) return false;
+  const card = document.querySelector('.bondlab-workshop .bondlab-step-content');
+  if (!card) return false;
+  const style = getComputedStyle(card);
+  const inside = card.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  if (!(Math.abs(Number(signal.getAttribute('data-width')) - inside) < 8)) return false;
   const canvases = [...document.querySelectorAll('.bondlab-workshop .bondlab-figure canvas:first-child')];
   if (!canvases.length) return true;
   const column = document.querySelector('.bondlab-workshop .bondlab-figure').clientWidth;
@@ -146,6 +148,9 @@ def _open(chromium, voila, width, query):
     return context, page
 
 
+WIDTH_JS = ("() => document.querySelector('.bondlab-place-signal [data-place]')"
+            ".getAttribute('data-width')")
+
 STATE_JS = """() => [document.querySelector('.bondlab-place-signal [data-place]').outerHTML,
   [...document.querySelectorAll('.bondlab-workshop .bondlab-figure, .bondlab-workshop .bondlab-step')]
     .map(e => e.clientWidth), [...document.querySelectorAll('.bondlab-figure canvas:first-child')]
@@ -192,9 +197,10 @@ def test_every_place_fits_the_screen(chromium, voila, width):
     SHOTS.mkdir(exist_ok=True)
     context, page = _open(chromium, voila, width, PLACES[0])
     try:
-        wrong = {}
+        wrong, widths = {}, set()
         for place in PLACES:
             _go(page, place)
+            widths.add(page.evaluate(WIDTH_JS))
             found = {k: v for k, v in page.evaluate(CHECK_JS).items() if v}
             if place == "m=2&s=1":  # sliders, a figure and the nav buttons under the bar
                 found["focus"] = _focus_never_under_the_bar(page) or None
@@ -203,6 +209,9 @@ def test_every_place_fits_the_screen(chromium, voila, width):
             if found:
                 wrong[place] = found
         assert wrong == {}, f"at {width} px: {wrong}"
+        # one window, one width: a step with a figure and one without measure the same, so
+        # moving between them refits no figure (each refit redraws every figure)
+        assert len(widths) == 1, f"at {width} px the kernel was told {sorted(widths)}"
         assert _problems(page) == [] and page.watch.outside_requests == []
     finally:
         context.close()

@@ -414,9 +414,12 @@ class WorkshopPage(w.VBox):
         step = stepper.index + 1 if stepper is not None else 1
         self.place = f"m={_key(self.part)}" + ("" if reading else f"&s={step}")
         # numbers only: where the person is, and what the figures shown are fitted to
-        # (their width and smallest text in CSS px; the browser tests read these)
+        # (their width and smallest text in CSS px), and the mode once the page's address
+        # has been applied (until then the page shows the start as a participant would);
+        # the browser tests read these
         figs = [c.figure for c in _canvases(self.view)]
-        fit = f' data-width="{page_width():.0f}"' + (
+        fit = (f' data-mode="{self.mode}"' if self._known else "") + (
+            f' data-width="{page_width():.0f}"') + (
             f' data-text-px="{min(smallest_text_px(f) for f in figs):.1f}"' if figs else "")
         self.signal.value = f'<span data-place="{html.escape(self.place)}"{fit}></span>'
         self.follow.moved()

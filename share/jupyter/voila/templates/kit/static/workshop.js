@@ -63,15 +63,15 @@
   }
 
   // -- Figures follow the column's width -------------------------------------------
-  // Measured on the figure's own box where the step has one (its width is the column's,
-  // whatever the canvas in it), else on the step or the page; debounced.
+  // Measured inside the step's card, where every figure sits at the card's full width
+  // (whatever the canvas in it): the same width on a step with a figure and on one
+  // without, so moving between them refits nothing. Between two steps (no card on the
+  // page for a moment) the last measure stands. Debounced.
   var sentWidth = null;
   var measured = null;
   var widthTimer = null;
   function column() {
-    return document.querySelector(".bondlab-workshop .bondlab-figure")
-      || document.querySelector(".bondlab-workshop .bondlab-step")
-      || document.querySelector(".bondlab-workshop");
+    return document.querySelector(".bondlab-workshop .bondlab-step-content");
   }
   function sendWidth() {
     widthTimer = null;
