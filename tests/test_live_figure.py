@@ -159,11 +159,19 @@ def test_every_figure_fits_a_column_and_keeps_its_text_legible(width):
             columns = {round(ax.get_position().x0, 2) for ax in fig.axes}
             if width < STACK_BELOW:
                 assert len(columns) == 1, make.__name__  # one under another
+            labels = [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes if ax.get_visible()]
+            if make is LeavingSimulator and width < STACK_BELOW:
+                # one under another, each panel says what it shows, and the days only once,
+                # under the last (not between two panels)
+                assert all(y == "Withdrawal" for _, y in labels), labels
+                assert [bool(x) for x, _ in labels] == [False] * (len(labels) - 1) + [True], labels
             if make is AttachmentFigure:
                 assert len(columns) == (1 if width < STACK_BELOW else 2)
-                live_figure.fit_page(1280)  # and back beside each other
+                live_figure.fit_page(1280)  # and back beside each other, labels as designed
                 FigureCanvasAgg.draw(fig.canvas)
                 assert len({round(ax.get_position().x0, 2) for ax in fig.axes}) == 2
+                assert [bool(ax.get_ylabel()) for ax in fig.axes] == [True, False]
+                assert all(ax.get_xlabel() for ax in fig.axes)
                 live_figure.fit_page(width)
     finally:
         live_figure._page["width"] = None

@@ -22,7 +22,7 @@ import ipywidgets as w
 import numpy as np
 
 from widgets.common import logger
-from workshop.figures import fit_width, fitted_width, plain_figure
+from workshop.figures import fit_width, fitted_width, label_panels, plain_figure
 
 __all__ = ["new_figure", "LiveFigure", "png_bytes", "figure_summary", "set_summary",
            "figure_panel", "fit_page", "page_width"]
@@ -329,6 +329,7 @@ def figure_panel(fig, summary: w.HTML | str) -> w.Box:
     """The figure's canvas with its summary beside it (below it on narrow screens)."""
     if isinstance(summary, str):
         summary = figure_summary(summary)
+    label_panels(fig)  # its labels are drawn: panels one under another each get theirs
     canvas = fig.canvas if isinstance(fig.canvas, w.Widget) else _static_image(fig)
     box = w.Box([canvas, summary], layout=w.Layout(display="flex", flex_flow="row wrap",
                                                    align_items="flex-start"))

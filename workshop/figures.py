@@ -26,7 +26,7 @@ from workshop.style import (COLORS, LINESTYLES, OKABE_ITO, PHASE_COLORS, PHASE_H
 
 __all__ = [
     "fmt_days", "nice_ceiling", "steady_limit", "steady_range", "plain_figure", "style_axes",
-    "fit_width", "fitted_width", "smallest_text_px",
+    "fit_width", "fitted_width", "label_panels", "smallest_text_px",
     "draw_band", "update_band", "phase_runs", "draw_phase_bands",
     "update_phase_bands", "place_phase_labels", "mark_day",
     "draw_explorer", "update_explorer", "draw_records", "draw_record", "draw_prediction",
@@ -211,11 +211,17 @@ def fit_width(fig, css_px: float) -> None:
             text.set_wrap(True)
     _fit_legends(fig)
     fig._kit_fit = float(css_px)
-    fig.stale = True
+    _layout_once(fig)
+
+
+def _layout_once(fig) -> None:
+    """A figure with constrained layout is laid out at its next draw; one without (laid
+    out once and kept) is laid out again now, for its new size or labels."""
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
+    fig.stale = True
     if not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.set_layout_engine("constrained")  # laid out once for the new size, then kept
+        fig.set_layout_engine("constrained")
         fig.draw_without_rendering()
         fig.set_layout_engine("none")
 
@@ -243,6 +249,43 @@ def _regrid(fig, design, stack):
         ax.xaxis.set_tick_params(which="both", labelbottom=True if stack else bottom)
         ax.yaxis.set_tick_params(which="both", labelleft=True if stack else left)
     design["stacked"] = stack
+    if "labels" in design:
+        label_panels(fig)
+
+
+#: Longest y label a stacked panel copies from its left neighbour (characters).
+SHORT_LABEL = 24
+
+
+def label_panels(fig) -> None:
+    """Axis labels for the figure's grid, once its labels are drawn (call it then; later
+    :func:`fit_width` calls keep it up). Panels :func:`fit_width` put one under another
+    each show a y label (a panel that had its left neighbour's takes it, if it is at most
+    :data:`SHORT_LABEL` characters), and an x label
+    the panels share goes under the last panel only, not between two; side by side again,
+    the labels are as drawn."""
+    design = _design(fig)
+    specs = design["specs"]
+    kept = design.setdefault("labels", [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs])
+    sizes = design.setdefault("label_sizes", (
+        next((ax.xaxis.label.get_fontsize() for ax, *_ in specs if ax.get_xlabel()), None),
+        next((ax.yaxis.label.get_fontsize() for ax, *_ in specs if ax.get_ylabel()), None)))
+    xs = {x for x, _ in kept if x}
+    stack, n = design.get("stacked", False), len(specs)
+    before = [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs]
+    for i, (ax, *_) in enumerate(specs):
+        x, y = kept[i]
+        if stack and len(xs) == 1:
+            x = next(iter(xs)) if i == n - 1 else ""
+        if stack and not y and len(left := next((kept[j][1] for j in range(i - 1, -1, -1)
+                                                 if kept[j][1]), "")) <= SHORT_LABEL:
+            y = left  # a long one would wrap, and wrapped labels upset the layout
+        for label, text, size in ((ax.xaxis.label, x, sizes[0]), (ax.yaxis.label, y, sizes[1])):
+            label.set_text(text)
+            if text and size is not None:
+                label.set_fontsize(size)
+    if before != [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs]:
+        _layout_once(fig)
 
 
 def _fit_legends(fig):
@@ -579,7 +622,7 @@ def draw_attachment(axes, results, titles, bands):
     """The two-partner figure: one :func:`draw_side` per scenario run, one legend under
     both, a shared strength axis. Returns the list of the sides' artists."""
     art = [draw_side(ax, r, t, b) for ax, r, t, b in zip(axes, results, titles, bands)]
-    style_axes(axes[0], ylabel="Strength (median, middle half shaded)")
+    style_axes(axes[0], ylabel="Strength (median)")  # the legend names the shading
     _legend_below(axes[0].figure, *axes[0].get_legend_handles_labels(), 2)
     update_attachment(axes, art, results, titles, bands)
     return art
