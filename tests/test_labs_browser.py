@@ -7,6 +7,7 @@ the repository's notebook when JupyterLab autosaves. One notebook keeps the test
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -74,6 +75,40 @@ def jupyterlab(tmp_path_factory):
         log.close()
 
 
+PROMPTS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                   .map(p => p.textContent.trim())"""
+ERRORS = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+          " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+
+
+def _run_all_until_done(page, code_cells, limit_s=360):
+    """Run All, until every code cell has its execution number (about a minute on a loaded
+    2-core machine), or an error shows. A Run All sent while the kernel is still connecting
+    can be lost, whole or in part: when nothing has run or changed for 30 s and cells are
+    left without a number, ask again (twice at most). Fails saying what the prompts showed."""
+    def run_all():
+        page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+        page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
+
+    run_all()
+    asks, last, changed = 1, None, time.monotonic()
+    deadline = changed + limit_s
+    while True:
+        prompts = page.evaluate(PROMPTS)
+        if len(prompts) == code_cells and all(re.fullmatch(r"\[\d+\]:?", p) for p in prompts):
+            return
+        if page.locator(ERRORS).count():
+            return  # the test's own assertion says which
+        if prompts != last:
+            last, changed = prompts, time.monotonic()
+        elif not any("*" in p for p in prompts) and time.monotonic() - changed > 30 and asks < 3:
+            run_all()
+            asks, changed = asks + 1, time.monotonic()
+        assert time.monotonic() < deadline, (
+            f"{limit_s} s after the first of {asks} Run All, {code_cells} code cells: {prompts}")
+        time.sleep(1)
+
+
 def test_run_all_shows_the_figure_and_no_error(chromium, jupyterlab):
     url, token, tmp = jupyterlab
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
@@ -84,27 +119,12 @@ def test_run_all_shows_the_figure_and_no_error(chromium, jupyterlab):
         page.locator(".jp-Notebook .jp-Cell").first.wait_for()
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
         code_cells = page.locator(".jp-Notebook .jp-CodeCell").count()
-        started = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-                          .some(p => /\[(\d+|\*)\]/.test(p.textContent))"""
-        for _ in range(3):  # a Run All sent while the kernel is still connecting can be lost
-            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-            page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
-            try:
-                page.wait_for_function(started, timeout=60_000)
-                break
-            except Exception:  # noqa: BLE001 -- nothing started: ask again
-                continue
-        # Done when every code cell has its execution number and the kernel is idle again
-        # (about a minute on a loaded 2-core machine; more when the load is extreme).
-        page.wait_for_function(
-            """n => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-                    .filter(p => /\\[\\d+\\]/.test(p.textContent)).length === n""",
-            arg=code_cells, timeout=300_000)
+        _run_all_until_done(page, code_cells)
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
         figure = page.locator(".jp-OutputArea-output img")
         figure.first.scroll_into_view_if_needed()
         assert figure.count() >= 1 and figure.first.bounding_box()["height"] > 100
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        errors = page.locator(ERRORS)
         assert errors.count() == 0, errors.all_inner_texts()
         text = page.locator(".jp-Notebook").inner_text()
         assert text.count("Well done:") == 3 and "Not yet" not in text
