@@ -8,7 +8,8 @@ Everyone opens the one workshop page (``notebooks/index.ipynb``), kept ready for
 0. **first** -- the first page after start-up, opened the moment the server answers.
 1. **bursts** -- ``--bursts`` times, ``--room`` participants open a deep link to a figure step
    (``?m=2&s=1`` ...) at the same moment, then leave; each burst waits until the pool is
-   ready again. A page counts as interactive when its figure's first image has arrived.
+   ready again. ``--browsers`` of them are Chromium pages. A page counts as interactive
+   when its figure's first image has arrived (protocol clients) or is drawn (Chromium).
    Time to interactive (TTI), pages per second, kernel memory, pages stuck or failed.
 2. **moves** -- ``--room`` participants on a module's last step press Next at the same
    moment: seconds until the next module's figure is on screen.
@@ -412,11 +413,23 @@ async def xsrf_cookie(server) -> str:
 
 # --------------------------------------------------------------------------- phase 1: bursts
 
-async def bursts(server, pages, n_bursts, room):
+# A Chromium page's figure is drawn: its canvas has pixels that are not blank.
+FIGURE_DRAWN_JS = """() => {
+  const c = document.querySelector('.bondlab-workshop .bondlab-figure canvas');
+  if (!c || !c.width || !c.height) return false;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < d.length; i += 4 * 997) if (d[i] !== 0) return true;
+  return false;
+}"""
+
+
+async def bursts(server, pages, n_bursts, room, browsers=0):
     """Everyone opens the link at once (a deep link to a figure step); a page counts as
-    interactive when its figure's first image has arrived."""
+    interactive when its figure's first image has arrived (a protocol client) or is drawn
+    on the page (``browsers`` of the room are Chromium pages, opened in browsers already
+    running, as a participant's is)."""
     xsrf = await xsrf_cookie(server)
-    rows, all_tti, mem_per_page = [], [], []
+    rows, all_tti, mem_per_page, browser_tti = [], [], [], []
 
     async def open_with_figure(p):
         t0 = time.perf_counter()
@@ -424,26 +437,54 @@ async def bursts(server, pages, n_bursts, room):
         await p.attach_widgets(timeout=300, place=p.query)
         return time.perf_counter() - t0
 
-    for b in range(n_bursts):
-        wait_room_ready(server, room)
-        people = [Participant(server, nb, xsrf, q)
-                  for nb, q in (FIGURE_STEPS[(b * room + i) % len(FIGURE_STEPS)] for i in range(room))]
+    async def open_in_chromium(page, notebook, query):
         t0 = time.perf_counter()
-        results = await asyncio.gather(*(open_with_figure(p) for p in people), return_exceptions=True)
-        wall = time.perf_counter() - t0
-        ok = [r for r in results if isinstance(r, float)]
-        failed = [repr(r)[:120] for r in results if not isinstance(r, float)]
-        pids = kernel_pids(server.connection_dir)
-        mem = [rss_mb(pids[p.kernel]) for p in people if p.kernel in pids]
-        mem_per_page.append(statistics.median(mem) if mem else float("nan"))
-        all_tti += ok
-        rows.append((b + 1, len(ok), len(failed), max(ok) if ok else float("nan"), wall))
-        print(f"burst {b + 1:2d}: {len(ok)}/{room} interactive, slowest {max(ok) if ok else float('nan'):5.1f} s, "
-              f"{room / wall:4.1f} pages/s, kernel RSS median {mem_per_page[-1]:.0f} MB"
-              + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
-        await asyncio.gather(*(p.leave() for p in people if p.kernel), return_exceptions=True)
-        await asyncio.sleep(3)
-    return rows, all_tti, mem_per_page
+        await page.goto(server.page_url(notebook, query), wait_until="commit", timeout=300_000)
+        await page.wait_for_function(READY_JS, timeout=300_000, polling=100)
+        await page.wait_for_function(FIGURE_DRAWN_JS, timeout=300_000, polling=100)
+        return time.perf_counter() - t0
+
+    pw = browser = None
+    if browsers:
+        from playwright.async_api import async_playwright
+        pw = await async_playwright().start()
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        for b in range(n_bursts):
+            wait_room_ready(server, room)
+            spots = [FIGURE_STEPS[(b * room + i) % len(FIGURE_STEPS)] for i in range(room)]
+            k = min(browsers, room)
+            people = [Participant(server, nb, xsrf, q) for nb, q in spots[k:]]
+            contexts = [await browser.new_context(viewport={"width": 1200, "height": 900})
+                        for _ in range(k)]
+            tabs = [await c.new_page() for c in contexts]
+            t0 = time.perf_counter()
+            results = await asyncio.gather(
+                *(open_in_chromium(tab, nb, q) for tab, (nb, q) in zip(tabs, spots)),
+                *(open_with_figure(p) for p in people), return_exceptions=True)
+            wall = time.perf_counter() - t0
+            ok = [r for r in results if isinstance(r, float)]
+            in_chromium = [r for r in results[:k] if isinstance(r, float)]
+            failed = [repr(r)[:120] for r in results if not isinstance(r, float)]
+            pids = kernel_pids(server.connection_dir)
+            mem = [rss_mb(pids[p.kernel]) for p in people if p.kernel in pids]
+            mem_per_page.append(statistics.median(mem) if mem else float("nan"))
+            all_tti += ok
+            browser_tti += in_chromium
+            rows.append((b + 1, len(ok), len(failed), max(ok) if ok else float("nan"), wall))
+            print(f"burst {b + 1:2d}: {len(ok)}/{room} interactive, slowest {max(ok) if ok else float('nan'):5.1f} s"
+                  + (f" (Chromium pages: {', '.join(f'{t:.1f}' for t in in_chromium)} s)" if k else "")
+                  + f", {room / wall:4.1f} pages/s, kernel RSS median {mem_per_page[-1]:.0f} MB"
+                  + (f", FAILED: {failed[:3]}" if failed else ""), flush=True)
+            await asyncio.gather(*(p.leave() for p in people if p.kernel), return_exceptions=True)
+            for c in contexts:
+                await c.close()
+            await asyncio.sleep(3)
+    finally:
+        if browser is not None:
+            await browser.close()
+            await pw.stop()
+    return rows, all_tti, mem_per_page, browser_tti
 
 
 # --------------------------------------------------------------------------- phase 2: sliders
@@ -1101,10 +1142,11 @@ def run_phases(args, phases, log, pages, pool, summary):
         # are the server's. Their own delays still count in every latency (conservative).
         os.nice(19)
         if "bursts" in phases:
-            rows, tti, mem = loop.run_until_complete(bursts(server, pages, args.bursts, args.room))
+            rows, tti, mem, in_chromium = loop.run_until_complete(
+                bursts(server, pages, args.bursts, args.room, args.browsers))
             time.sleep(5)
             after = kernel_pids(server.connection_dir)
-            summary["bursts"] = (rows, tti, mem, len(before), len(after))
+            summary["bursts"] = (rows, tti, mem, len(before), len(after), in_chromium)
         if "moves" in phases:
             print(f"\nmoves phase: {args.room} participants", flush=True)
             summary["moves"] = loop.run_until_complete(moves(server, args.room))
@@ -1146,7 +1188,7 @@ def print_summary(args, summary):
               f"{statistics.median(tti):.1f} s after the server answered, {statistics.median(total):.1f} s "
               f"after launch" + (f" (medians of {len(f)} start-ups)" if len(f) > 1 else ""))
     if "bursts" in summary:
-        rows, tti, mem, n_before, n_after = summary["bursts"]
+        rows, tti, mem, n_before, n_after, in_chromium = summary["bursts"]
         opened = sum(r[1] for r in rows)
         per_participant = statistics.median(mem)
         print(f"{opened} page opens in {len(rows)} bursts of {args.room}: "
@@ -1155,6 +1197,10 @@ def print_summary(args, summary):
         print(f"pages per second (median over bursts): {statistics.median(args.room / r[4] for r in rows):.1f}")
         print(f"time to interactive: p50 {pct(tti, 50):.1f} s, p90 {pct(tti, 90):.1f} s, "
               f"p95 {pct(tti, 95):.1f} s, max {max(tti):.1f} s")
+        if in_chromium:
+            print(f"  of which Chromium pages (figure drawn on screen), n={len(in_chromium)}: "
+                  f"p50 {pct(in_chromium, 50):.1f} s, p95 {pct(in_chromium, 95):.1f} s, "
+                  f"max {max(in_chromium):.1f} s")
         print(f"memory per participant (median kernel RSS): {per_participant:.0f} MB")
         print(f"kernels before: {n_before} (the pool), after every burst's participants left: {n_after}")
     if "moves" in summary:
