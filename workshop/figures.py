@@ -211,6 +211,9 @@ def fit_width(fig, css_px: float) -> None:
             text.set_wrap(True)
     _fit_legends(fig)
     fig._kit_fit = float(css_px)
+    design["row_px"] = height_px / rows
+    if "labels" in design:  # the figure's labels are drawn: fit them too
+        label_panels(fig)
     _layout_once(fig)
 
 
@@ -249,19 +252,13 @@ def _regrid(fig, design, stack):
         ax.xaxis.set_tick_params(which="both", labelbottom=True if stack else bottom)
         ax.yaxis.set_tick_params(which="both", labelleft=True if stack else left)
     design["stacked"] = stack
-    if "labels" in design:
-        label_panels(fig)
-
-
-#: Longest y label a stacked panel copies from its left neighbour (characters).
-SHORT_LABEL = 24
 
 
 def label_panels(fig) -> None:
     """Axis labels for the figure's grid, once its labels are drawn (call it then; later
     :func:`fit_width` calls keep it up). Panels :func:`fit_width` put one under another
-    each show a y label (a panel that had its left neighbour's takes it, if it is at most
-    :data:`SHORT_LABEL` characters), and an x label
+    each show a y label (a panel that had its left neighbour's takes it, where it fits
+    beside the panel: longer, it would run into the next panel's), and an x label
     the panels share goes under the last panel only, not between two; side by side again,
     the labels are as drawn."""
     design = _design(fig)
@@ -277,15 +274,26 @@ def label_panels(fig) -> None:
         x, y = kept[i]
         if stack and len(xs) == 1:
             x = next(iter(xs)) if i == n - 1 else ""
-        if stack and not y and len(left := next((kept[j][1] for j in range(i - 1, -1, -1)
-                                                 if kept[j][1]), "")) <= SHORT_LABEL:
-            y = left  # a long one would wrap, and wrapped labels upset the layout
+        if stack and not y:
+            left = next((kept[j][1] for j in range(i - 1, -1, -1) if kept[j][1]), "")
+            if _fits_beside(fig, design, left, sizes[1]):
+                y = left
         for label, text, size in ((ax.xaxis.label, x, sizes[0]), (ax.yaxis.label, y, sizes[1])):
             label.set_text(text)
             if text and size is not None:
                 label.set_fontsize(size)
     if before != [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs]:
         _layout_once(fig)
+
+
+def _fits_beside(fig, design, text, size_pt) -> bool:
+    """Whether a y label ``text`` (turned upright, about 0.6 em a character) is no longer
+    than a panel is high: one row of the figure as last fitted, less its title and tick
+    labels (about 4 lines of text)."""
+    if not text or size_pt is None or "row_px" not in design:
+        return False
+    size_px = size_pt * getattr(fig, "_original_dpi", fig.dpi) / 72
+    return len(text) * 0.6 * size_px <= design["row_px"] - 4 * size_px
 
 
 def _fit_legends(fig):
