@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -413,14 +414,27 @@ async def xsrf_cookie(server) -> str:
 
 # --------------------------------------------------------------------------- phase 1: bursts
 
-# A Chromium page's figure is drawn: its canvas has pixels that are not blank.
-FIGURE_DRAWN_JS = """() => {
+# A Chromium page's figure is drawn: its canvas has pixels (a blank canvas hashes to 0).
+FIGURE_DRAWN_JS = f"""() => {{
   const c = document.querySelector('.bondlab-workshop .bondlab-figure canvas');
-  if (!c || !c.width || !c.height) return false;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  for (let i = 3; i < d.length; i += 4 * 997) if (d[i] !== 0) return true;
-  return false;
-}"""
+  return !!c && c.width > 0 && c.height > 0 && ({PIXEL_HASH})(c) !== 0;
+}}"""
+
+
+@contextlib.asynccontextmanager
+async def chromium(wanted=True):
+    """Headless Chromium (Debian's, as in the browser tests) for the phase, or None."""
+    if not wanted:
+        yield None
+        return
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
 
 
 async def bursts(server, pages, n_bursts, room, browsers=0):
@@ -444,12 +458,7 @@ async def bursts(server, pages, n_bursts, room, browsers=0):
         await page.wait_for_function(FIGURE_DRAWN_JS, timeout=300_000, polling=100)
         return time.perf_counter() - t0
 
-    pw = browser = None
-    if browsers:
-        from playwright.async_api import async_playwright
-        pw = await async_playwright().start()
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
+    async with chromium(browsers > 0) as browser:
         for b in range(n_bursts):
             wait_room_ready(server, room)
             spots = [FIGURE_STEPS[(b * room + i) % len(FIGURE_STEPS)] for i in range(room)]
@@ -480,10 +489,6 @@ async def bursts(server, pages, n_bursts, room, browsers=0):
             for c in contexts:
                 await c.close()
             await asyncio.sleep(3)
-    finally:
-        if browser is not None:
-            await browser.close()
-            await pw.stop()
     return rows, all_tti, mem_per_page, browser_tti
 
 
@@ -671,12 +676,7 @@ def report_slider(r):
 
 async def slider_phase(server, rooms, browsers, seconds, period):
     results = []
-    pw = browser = None
-    if browsers:
-        from playwright.async_api import async_playwright
-        pw = await async_playwright().start()
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    try:
+    async with chromium(browsers > 0) as browser:
         for n in rooms:
             k = min(browsers, n - 1)  # a room of 1 is the baseline: one protocol client
             wait_room_ready(server, n)  # the room opens ready pages, as it would in a session
@@ -686,10 +686,6 @@ async def slider_phase(server, rooms, browsers, seconds, period):
             print(report_slider(r), flush=True)
             results.append(r)
             await asyncio.sleep(5)
-    finally:
-        if browser is not None:
-            await browser.close()
-            await pw.stop()
     return results
 
 
@@ -942,11 +938,8 @@ def report_follow(r):
 async def memory_after_every_module(server):
     """One Chromium participant walks the whole workshop (every step of every module, each
     figure drawn on screen); the kernel's memory afterwards."""
-    from playwright.async_api import async_playwright
-
     wait_room_ready(server, 1)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with chromium() as browser:
         page = await (await browser.new_context(viewport={"width": 1200, "height": 900})).new_page()
         await page.goto(server.page_url(PAGE), wait_until="commit", timeout=600_000)
         await page.wait_for_function(READY_JS, timeout=600_000, polling=100)
@@ -967,7 +960,6 @@ async def memory_after_every_module(server):
                 await page.wait_for_timeout(300)  # let the figure's image arrive
         await asyncio.sleep(8)  # the page gives memory back a few seconds after a move
         end_mb = rss_mb(pid)
-        await browser.close()
     return {"start": start_mb, "end": end_mb, "steps": steps}
 
 

@@ -211,9 +211,8 @@ def fit_width(fig, css_px: float) -> None:
             text.set_wrap(True)
     _fit_legends(fig)
     fig._kit_fit = float(css_px)
-    design["row_px"] = height_px / rows
-    if "labels" in design:  # the figure's labels are drawn: fit them too
-        label_panels(fig)
+    if "labels" in design:  # the figure's labels are drawn (label_panels): fit them too
+        _set_labels(fig, design)
     _layout_once(fig)
 
 
@@ -262,38 +261,49 @@ def label_panels(fig) -> None:
     the panels share goes under the last panel only, not between two; side by side again,
     the labels are as drawn."""
     design = _design(fig)
-    specs = design["specs"]
-    kept = design.setdefault("labels", [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs])
-    sizes = design.setdefault("label_sizes", (
-        next((ax.xaxis.label.get_fontsize() for ax, *_ in specs if ax.get_xlabel()), None),
-        next((ax.yaxis.label.get_fontsize() for ax, *_ in specs if ax.get_ylabel()), None)))
+    design.setdefault("labels", [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in design["specs"]])
+    if _set_labels(fig, design):
+        _layout_once(fig)
+
+
+def _set_labels(fig, design) -> bool:
+    """:func:`label_panels` for the grid as it is now; True if a label changed. An emptied
+    label keeps its font size, so the designed labels' sizes are read off their axes."""
+    axes = [ax for ax, *_ in design["specs"]]
+    kept, stack, n = design["labels"], design.get("stacked", False), len(axes)
+    size = {k: next((getattr(ax, f"{k}axis").label.get_fontsize()
+                     for ax, labels in zip(axes, kept) if labels["xy".index(k)]), None)
+            for k in "xy"}
     xs = {x for x, _ in kept if x}
-    stack, n = design.get("stacked", False), len(specs)
-    before = [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs]
-    for i, (ax, *_) in enumerate(specs):
+    changed = False
+    for i, ax in enumerate(axes):
         x, y = kept[i]
         if stack and len(xs) == 1:
             x = next(iter(xs)) if i == n - 1 else ""
         if stack and not y:
             left = next((kept[j][1] for j in range(i - 1, -1, -1) if kept[j][1]), "")
-            if _fits_beside(fig, design, left, sizes[1]):
+            if _fits_beside(fig, left, size["y"], n):
                 y = left
-        for label, text, size in ((ax.xaxis.label, x, sizes[0]), (ax.yaxis.label, y, sizes[1])):
-            label.set_text(text)
-            if text and size is not None:
-                label.set_fontsize(size)
-    if before != [(ax.get_xlabel(), ax.get_ylabel()) for ax, *_ in specs]:
-        _layout_once(fig)
+        for k, text in (("x", x), ("y", y)):
+            label = getattr(ax, f"{k}axis").label
+            if label.get_text() != text:
+                changed = True
+                label.set_text(text)
+                if text and size[k] is not None:
+                    label.set_fontsize(size[k])
+    return changed
 
 
-def _fits_beside(fig, design, text, size_pt) -> bool:
+def _fits_beside(fig, text, size_pt, rows) -> bool:
     """Whether a y label ``text`` (turned upright, about 0.6 em a character) is no longer
-    than a panel is high: one row of the figure as last fitted, less its title and tick
-    labels (about 4 lines of text)."""
-    if not text or size_pt is None or "row_px" not in design:
+    than a panel is high: the figure's CSS height shared by its ``rows`` (one a panel,
+    stacked), less a title and tick labels (about 4 lines of text)."""
+    if not text or size_pt is None:
         return False
-    size_px = size_pt * getattr(fig, "_original_dpi", fig.dpi) / 72
-    return len(text) * 0.6 * size_px <= design["row_px"] - 4 * size_px
+    css_dpi = getattr(fig, "_original_dpi", fig.dpi)
+    size_px = size_pt * css_dpi / 72
+    row_px = fig.get_size_inches()[1] * css_dpi / rows
+    return len(text) * 0.6 * size_px <= row_px - 4 * size_px
 
 
 def _fit_legends(fig):
